@@ -27,7 +27,7 @@ import type { LoadedRuleset } from "./load-compiled.js";
 import { personalFields } from "./mask.js";
 import { Aggregates } from "./aggregates.js";
 import { dateToDays } from "./calendar-date.js";
-import { InvalidRrdError } from "./errors.js";
+import { rrdToDays } from "./errors.js";
 import type { QuarterlyFigures } from "./quarterly.js";
 import type { ReportedCounts } from "./unknown-values.js";
 import type {
@@ -466,9 +466,8 @@ export function createRun(
   const trace = new Map(loaded.trace.map((t) => [t.code, t]));
   const aggregates = new Aggregates(rs.aggregates);
   const personal = personalFields(rs.entities);
-  const rrdDays = dateToDays(opts.rrd);
+  const rrdDays = rrdToDays(opts.rrd);
   totals.rrd = rrdDays;
-  if (Number.isNaN(rrdDays)) throw new InvalidRrdError(opts.rrd);
   const callerFailure: { error?: unknown } = {};
   return {
     folder,

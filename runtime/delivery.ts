@@ -28,7 +28,7 @@ import { TempSpace } from "./assemble.js";
 import { groeipadDeclared, loadGroeipadNorm } from "./groeipad.js";
 import type { LoadedRuleset } from "./load-compiled.js";
 import { previousProvenance } from "./provenance.js";
-import { assertSourcesCurrent } from "./source-check.js";
+import { assertRulesetCurrent, assertSourcesCurrent } from "./source-check.js";
 import type { Report } from "./report-types.js";
 import {
   createRun,
@@ -40,6 +40,7 @@ import { groupStage } from "./stage-group.js";
 import { validateStage } from "./stage-validate.js";
 import { buildReport } from "./stage-report.js";
 import { closeRunPool } from "./worker-start.js";
+import { rrdToDays } from "./errors.js";
 import {
   checkDeliveryFolder,
   checkDeliveryOptions,
@@ -56,6 +57,7 @@ export { INPUT_TITLES, pct } from "./stage-report.js";
 /**
  * Validate the delivery in `folder` against `loaded`.
  *
+ * @throws InvalidRrdError when `opts.rrd` is missing or not a YYYY-MM-DD date
  * @throws InvalidArgumentError when `folder` is not a folder, or an option has a value
  *   `regel validate` refuses for its flag (runtime/folder-arguments.ts)
  * @throws StaleRulesetError (runtime/source-check.ts) when the compiled ruleset, or the one the
@@ -70,6 +72,8 @@ export async function validateDelivery(
   opts: DeliveryOptions,
 ): Promise<Report> {
   checkDeliveryFolder(folder);
+  // before anything reads it (the groeipad norm is chosen by it), as validateFolder checks it
+  rrdToDays(opts?.rrd);
   checkDeliveryOptions(opts);
   // the groeipad is a norm on IKBs: a ruleset that names its own unit is not held against it
   const ikb = loaded.module.metadata.ikb;
@@ -81,11 +85,7 @@ export async function validateDelivery(
     ? loadGroeipadNorm(dirname(loaded.dir), opts.rrd)
     : undefined;
   // compiled output older than its sources would validate with the old rules: refuse it
-  assertSourcesCurrent(
-    loaded.module.metadata.id,
-    loaded.dir,
-    loaded.sourceCheck,
-  );
+  assertRulesetCurrent(loaded);
   if (groeipad)
     assertSourcesCurrent(groeipad.ruleset, groeipad.dir, groeipad.sourceCheck);
   const s = createRun(folder, loaded, opts, groeipad, heldToGroeipad);

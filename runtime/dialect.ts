@@ -13,7 +13,25 @@
  * @module
  */
 import type { EntityMeta, FileDialect } from "../compiler/contract.js";
-import { INVALID } from "./csv-reader.js";
+import { INVALID, type CsvReaderOptions } from "./csv-reader.js";
+
+/**
+ * The reader options of an entity's file as its dialect declares it (separator, quote, encoding,
+ * and the column names of a file without a header row); none for plain CSV. The one place the
+ * folder's read stage, T−1 and `validateCsv` take them from, so that they read a file alike.
+ */
+export function dialectReaderOptions(
+  entity: EntityMeta,
+): Pick<CsvReaderOptions, "delimiter" | "quote" | "encoding" | "columns"> {
+  const d = entity.dialect;
+  if (d === undefined) return {};
+  return {
+    delimiter: d.delimiter,
+    quote: d.quote,
+    encoding: d.encoding,
+    columns: d.header ? undefined : entity.fields.map((f) => f.column),
+  };
+}
 
 /** Rewrites the cells of one record in place, and knows which fields' cells it rewrites. */
 export interface CellNormalizer {

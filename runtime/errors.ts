@@ -6,7 +6,7 @@
  * @module
  */
 import { closest, distance } from "fastest-levenshtein";
-import { dateProblem } from "./calendar-date.js";
+import { dateProblem, dateToDays } from "./calendar-date.js";
 
 /** The stable codes of {@link RegelError}s. */
 export type RegelErrorCode =
@@ -19,7 +19,10 @@ export type RegelErrorCode =
   | "REGEL_INVALID_RRD"
   | "REGEL_INVALID_ARGUMENT"
   | "REGEL_LARGE_IKB"
-  | "REGEL_RULESETS_NOT_FOUND";
+  | "REGEL_RULESETS_NOT_FOUND"
+  | "REGEL_STALE_RULESET"
+  | "REGEL_INVALID_ROW"
+  | "REGEL_AMBIGUOUS_FIELD";
 
 /** Base class of regel's input errors: `code` says which one, `message` what to do. */
 export class RegelError extends Error {
@@ -129,9 +132,53 @@ export class InvalidCellError extends RegelError {
   constructor(entity: string, column: string, row: number, value: unknown) {
     super(
       "REGEL_INVALID_CELL",
-      `row ${row} of ${entity}, column ${column}: ${describe(value)} is not text; pass every cell as its CSV text (e.g. String(value), a date as YYYY-MM-DD), or leave it out / undefined / null when it is empty`,
+      `row ${row} of ${entity}, column ${column}: ${describeValue(value)} is not text; pass every cell as its CSV text (e.g. String(value), a date as YYYY-MM-DD), or leave it out / undefined / null when it is empty`,
     );
     this.entity = entity;
+    this.column = column;
+    this.row = row;
+  }
+}
+
+/**
+ * A row (validateRecords, validateIkbs) that is not a row of cells: not an object or array (a
+ * string, a number, null), a `Map`, or an object whose cells would not be read because they are
+ * not its own properties (getters of a class, fields of the prototype of `Object.create(proto)`).
+ * Read as a row of its own properties, it would pass as a row of empty cells.
+ */
+export class InvalidRowError extends RegelError {
+  readonly entity: string;
+  /** 1-based position of the row in the input. */
+  readonly row: number;
+  constructor(entity: string, row: number, problem: string) {
+    super(
+      "REGEL_INVALID_ROW",
+      `row ${row} of ${entity}: ${problem}; give each row as a plain object of its cells ({ column: text }, e.g. parsed JSON or Object.fromEntries(map)) or an array of cells in field order`,
+    );
+    this.entity = entity;
+    this.row = row;
+  }
+}
+
+/**
+ * A row that gives one field under both its field name and its CSV column name, with different
+ * cells: either could be meant. The same cell under both names is accepted.
+ */
+export class AmbiguousFieldError extends RegelError {
+  readonly entity: string;
+  /** The field's name (`reliability`). */
+  readonly field: string;
+  /** The field's CSV column name (`reliability_indicator_code`). */
+  readonly column: string;
+  /** 1-based position of the row in the input. */
+  readonly row: number;
+  constructor(entity: string, field: string, column: string, row: number) {
+    super(
+      "REGEL_AMBIGUOUS_FIELD",
+      `row ${row} of ${entity}: ${entity}.${field} is given twice, as ${JSON.stringify(field)} and as its column ${JSON.stringify(column)}, with different cells; give it under one of the two names`,
+    );
+    this.entity = entity;
+    this.field = field;
     this.column = column;
     this.row = row;
   }
@@ -148,7 +195,7 @@ export class InvalidChunkError extends RegelError {
   constructor(entity: string, chunk: number, value: unknown) {
     super(
       "REGEL_INVALID_CHUNK",
-      `chunk ${chunk} of the ${entity} CSV source is ${describe(value)}, not text or bytes: give the CSV as string or Uint8Array chunks (a file stream not in object mode, a fetch body); validate rows already parsed with validateRecords`,
+      `chunk ${chunk} of the ${entity} CSV source is ${describeValue(value)}, not text or bytes: give the CSV as string or Uint8Array chunks (a file stream not in object mode, a fetch body); validate rows already parsed with validateRecords`,
     );
     this.entity = entity;
     this.chunk = chunk;
@@ -165,6 +212,18 @@ export class InvalidRrdError extends RegelError {
       `invalid RRD ${JSON.stringify(rrd)}: ${problem}give the reporting reference date as YYYY-MM-DD, e.g. "2024-03-31"`,
     );
   }
+}
+
+/**
+ * The reporting reference date as days since 1970-01-01: the one check of an RRD given to the
+ * API (validateRecords & co., validateFolder, validateDelivery, loadRuleset / selectRuleset).
+ *
+ * @throws InvalidRrdError when `rrd` is not a `YYYY-MM-DD` calendar day (or not text at all)
+ */
+export function rrdToDays(rrd: unknown): number {
+  const days = typeof rrd === "string" ? dateToDays(rrd) : NaN;
+  if (Number.isNaN(days)) throw new InvalidRrdError(rrd);
+  return days;
 }
 
 /**
@@ -217,10 +276,11 @@ function shown(value: unknown): string {
   return typeof value === "string" ||
     (typeof value === "number" && Number.isFinite(value))
     ? JSON.stringify(value)
-    : describe(value);
+    : describeValue(value);
 }
 
-function describe(value: unknown): string {
+/** What a value is, for a message: its kind, never its text (a cell may be personal data). */
+export function describeValue(value: unknown): string {
   if (typeof value === "number" || typeof value === "bigint")
     return `the ${typeof value} ${String(value)}`;
   if (typeof value === "boolean") return `the boolean ${String(value)}`;

@@ -58,10 +58,12 @@ export {
   type SelectOptions,
 } from "./select-version.js";
 export {
+  AmbiguousFieldError,
   IkbTooLargeError,
   InvalidArgumentError,
   InvalidCellError,
   InvalidChunkError,
+  InvalidRowError,
   InvalidRrdError,
   RegelError,
   RulesetLoadError,

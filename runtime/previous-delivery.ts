@@ -40,9 +40,12 @@ import {
   readCsvFileBatches,
   type CsvEvent,
   type CsvProjection,
-  type CsvReaderOptions,
 } from "./csv-reader.js";
-import { cellNormalizer, type CellNormalizer } from "./dialect.js";
+import {
+  cellNormalizer,
+  dialectReaderOptions,
+  type CellNormalizer,
+} from "./dialect.js";
 import { unusableIkbKey } from "./ikb-key.js";
 import { InputHash } from "./input-hash.js";
 import { previousRules } from "./previous-rules.js";
@@ -67,18 +70,6 @@ interface PreviousFile {
   normalize: CellNormalizer | undefined;
   /** Its sorted runs, or (a file already in key order) how to read it again in that order. */
   source: string[] | (() => AsyncGenerator<KeyedRow[]>);
-}
-
-/** The reader options of an entity's file (its dialect). */
-function readOptions(entity: EntityMeta): CsvReaderOptions {
-  const d = entity.dialect;
-  return {
-    delimiter: d?.delimiter,
-    quote: d?.quote,
-    encoding: d?.encoding,
-    columns:
-      d?.header === false ? entity.fields.map((f) => f.column) : undefined,
-  };
 }
 
 /**
@@ -131,7 +122,10 @@ async function* keyedRows(
   ikbKey: string | undefined,
 ): AsyncGenerator<KeyedRow[]> {
   const layout = new Layout(entity, ikbKey);
-  for await (const batch of readCsvFileBatches(path, readOptions(entity))) {
+  for await (const batch of readCsvFileBatches(
+    path,
+    dialectReaderOptions(entity),
+  )) {
     const out: KeyedRow[] = [];
     for (const ev of batch) {
       if (!layout.bound) {
@@ -273,7 +267,7 @@ export class PreviousDelivery {
       });
     }
     for await (const batch of readCsvFileBatches(path, {
-      ...readOptions(entity),
+      ...dialectReaderOptions(entity),
       projection,
       onChunk: hash.update,
     }))

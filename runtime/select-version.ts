@@ -14,8 +14,7 @@ import {
   type CompiledMeta,
   type LoadedRuleset,
 } from "./load-compiled.js";
-import { InvalidRrdError, UnknownRulesetError } from "./errors.js";
-import { dateProblem } from "./calendar-date.js";
+import { rrdToDays, UnknownRulesetError } from "./errors.js";
 
 /** Compare two semantic versions (pre-release tags sort before the release). */
 export function compareVersions(a: string, b: string): number {
@@ -96,7 +95,7 @@ export async function selectRuleset(
   opts: SelectOptions,
 ): Promise<LoadedRuleset> {
   // versions are chosen by comparing the RRD with their dates as text: only a calendar day compares right
-  if (opts.rrd !== undefined) checkRrd(opts.rrd);
+  if (opts.rrd !== undefined) rrdToDays(opts.rrd);
   const compiled = listCompiled(opts.root);
   if (opts.ruleset?.includes("@")) {
     if (!PINNED.test(opts.ruleset) || !compiled.includes(opts.ruleset))
@@ -179,7 +178,7 @@ export async function loadRuleset<M extends CompiledRuleset = CompiledRuleset>(
   ruleset: string,
   opts: { compiledRoot?: string; rrd?: string } = {},
 ): Promise<LoadedRuleset<M>> {
-  if (opts.rrd !== undefined) checkRrd(opts.rrd);
+  if (opts.rrd !== undefined) rrdToDays(opts.rrd);
   if (typeof ruleset !== "string" || ruleset === "")
     throw new UnknownRulesetError(
       String(ruleset),
@@ -195,12 +194,6 @@ export async function loadRuleset<M extends CompiledRuleset = CompiledRuleset>(
     ruleset,
     rrd: opts.rrd,
   })) as LoadedRuleset<M>;
-}
-
-/** @throws InvalidRrdError when `rrd` is not a YYYY-MM-DD calendar day */
-function checkRrd(rrd: unknown): void {
-  if (typeof rrd !== "string" || dateProblem(rrd) !== undefined)
-    throw new InvalidRrdError(rrd);
 }
 
 /** Load `root/id` and check that the module is the ruleset its folder and trace.json name. */

@@ -10,6 +10,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { sha256Hex, type SourceFileHash } from "../compiler/contract.js";
+import { RegelError } from "./errors.js";
 
 /**
  * The outcome of comparing a module's recorded sources with the files beside its compiled root:
@@ -85,9 +86,16 @@ export function checkSources(
   };
 }
 
-/** Thrown when compiled output is older than its sources: validating it would run old rules. */
-export class StaleRulesetError extends Error {
-  override name = "StaleRulesetError";
+/**
+ * Compiled output older than its `.regel` sources (code `REGEL_STALE_RULESET`): validating it
+ * would run the old rules. Thrown by `validateFolder` / `validateDelivery` and by the record API
+ * (`validateRecords`, `validateIkbs`, `validateCsv`) given a loaded ruleset; the message names the
+ * ruleset, the changed source and the `regel compile` to run.
+ */
+export class StaleRulesetError extends RegelError {
+  constructor(message: string) {
+    super("REGEL_STALE_RULESET", message);
+  }
 }
 
 /** A path for a message: relative to the working directory when it lies inside it. */
@@ -127,4 +135,20 @@ export function assertSourcesCurrent(
 ): void {
   if (check?.status === "stale")
     throw new StaleRulesetError(staleMessage(id, compiledDir, check));
+}
+
+/**
+ * Throw {@link StaleRulesetError} when a loaded ruleset's compiled output is stale (its
+ * `sourceCheck`, made when it was loaded): the one refusal of `validateDelivery` and the record API.
+ */
+export function assertRulesetCurrent(loaded: {
+  module: { metadata: { id: string } };
+  dir: string;
+  sourceCheck?: SourceCheck;
+}): void {
+  assertSourcesCurrent(
+    loaded.module.metadata.id,
+    loaded.dir,
+    loaded.sourceCheck,
+  );
 }

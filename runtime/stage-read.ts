@@ -20,7 +20,7 @@ import {
   type CsvEvent,
   type CsvProjection,
 } from "./csv-reader.js";
-import { cellNormalizer } from "./dialect.js";
+import { cellNormalizer, dialectReaderOptions } from "./dialect.js";
 import { readNdjsonFileBatches } from "./ndjson-reader.js";
 import { InputHash } from "./input-hash.js";
 import { HashSet53 } from "./key-set.js";
@@ -679,21 +679,11 @@ function allEvents(
   onChunk?: (chunk: Uint8Array) => void,
   resumePoint?: { offset: number; line: number },
 ): AsyncGenerator<CsvEvent[]> {
-  const d = f.entity.dialect;
   if (f.format === "csv")
     return readReplay.read(
       f,
       {
-        ...(d === undefined
-          ? {}
-          : {
-              delimiter: d.delimiter,
-              quote: d.quote,
-              encoding: d.encoding,
-              columns: d.header
-                ? undefined
-                : f.entity.fields.map((fd) => fd.column),
-            }),
+        ...dialectReaderOptions(f.entity),
         maxFieldLength: s.opts.maxFieldLength,
         maxFields: s.opts.maxFields,
         maxRecordLength: s.opts.maxRecordLength,

@@ -17,7 +17,8 @@
  * ```
  *
  * Input the caller must fix is thrown as a typed error (runtime/errors.ts): an unknown entity, a
- * column the entity does not have, a cell that is not text, an RRD that is not a date.
+ * column the entity does not have, a row that is not a row of cells, a field given twice, a cell
+ * that is not text, an RRD that is not a date, a loaded ruleset older than its sources.
  *
  * @module
  */
@@ -30,7 +31,6 @@ import type {
   RuleContext,
 } from "../compiler/contract.js";
 import {
-  dateToDays,
   deliveryFiles,
   duplicateColumns,
   validateDelivery,
@@ -38,16 +38,25 @@ import {
 } from "./delivery.js";
 import { types } from "node:util";
 import {
+  AmbiguousFieldError,
+  describeValue,
   InvalidCellError,
+  InvalidRowError,
   InvalidChunkError,
-  InvalidRrdError,
+  rrdToDays,
   UnknownColumnError,
   UnknownEntityError,
 } from "./errors.js";
+import { assertRulesetCurrent } from "./source-check.js";
 import { defaultCompiledRoot, type LoadedRuleset } from "./load-compiled.js";
 import type { Report } from "./report-types.js";
 import { selectRuleset } from "./select-version.js";
-import { readCsvBatches } from "./csv-reader.js";
+import { INVALID, readCsvBatches } from "./csv-reader.js";
+import {
+  cellNormalizer,
+  dialectReaderOptions,
+  showDelivered,
+} from "./dialect.js";
 import {
   checkDeliveryFolder,
   checkDeliveryOptions,
@@ -74,7 +83,7 @@ export type RecordOf<M extends CompiledRuleset, E extends EntityName<M>> =
  * A row of entity `E` as CSV text: by field name (`{ last_name: "Jansen" }`; the CSV column name
  * is accepted too where it differs), or as cells in the entity's field order. An empty cell is
  * `""`, `undefined`, `null` or left out. For an untyped ruleset, any column names (checked at
- * run time).
+ * run time). Which objects are rows: see {@link RowInput}.
  */
 export type RowOf<M extends CompiledRuleset, E extends EntityName<M>> =
   unknown extends RecordOf<M, E>
@@ -89,7 +98,15 @@ export type RowOf<M extends CompiledRuleset, E extends EntityName<M>> =
         }
       | readonly string[];
 
-/** A row as CSV text: by column (or field) name, or as cells in the entity's field order. */
+/**
+ * A row as CSV text: by column (or field) name, or as cells in the entity's field order. A row
+ * object's cells are its own enumerable properties: a plain object (parsed JSON, an object
+ * literal, `Object.fromEntries(map)`), or an object of a class whose cells are its own properties.
+ * A `Map`, an object that inherits a cell (a class's getter, `Object.create(proto)`) or has no
+ * property of its own, and a row that is not an object or array are an `InvalidRowError`. A field
+ * given under both its field name and its column name must carry the same cell (else
+ * `AmbiguousFieldError`); `undefined` counts as left out.
+ */
 export type RowInput =
   Readonly<Record<string, string | null | undefined>> | readonly string[];
 
@@ -113,10 +130,16 @@ export interface RecordOptions {
 export type RulesetInput<M extends CompiledRuleset = CompiledRuleset> =
   M | LoadedRuleset<M>;
 
+/**
+ * The module of a ruleset input. A loaded ruleset whose compiled output is older than its `.regel`
+ * sources is refused with a `StaleRulesetError`, as `validateFolder` refuses it; a module
+ * imported directly has no folder to compare with and is taken as it is.
+ */
 function moduleOf<M extends CompiledRuleset>(rs: RulesetInput<M>): M {
-  return "module" in rs && rs.module !== undefined
-    ? (rs as LoadedRuleset<M>).module
-    : (rs as M);
+  if (!("module" in rs) || rs.module === undefined) return rs as M;
+  const loaded = rs as LoadedRuleset<M>;
+  assertRulesetCurrent(loaded);
+  return loaded.module;
 }
 
 /**
@@ -126,12 +149,6 @@ function moduleOf<M extends CompiledRuleset>(rs: RulesetInput<M>): M {
 function withLaws(m: CompiledRuleset, findings: Finding[]): Finding[] {
   for (const f of findings) if (f.law === undefined) f.law = m.laws[f.rule];
   return findings;
-}
-
-function rrdDays(rrd: unknown): number {
-  const d = typeof rrd === "string" ? dateToDays(rrd) : NaN;
-  if (Number.isNaN(d)) throw new InvalidRrdError(rrd);
-  return d;
 }
 
 /** A cell of a row given as an object: only its own properties (a column may be called `constructor`). */
@@ -177,6 +194,72 @@ function cellText(
 }
 
 /**
+ * A row object's cell of field `f`: under its column name or its field name. Given under both
+ * (neither `undefined`) with different cells it is an {@link AmbiguousFieldError}; the same cell
+ * under both (`""`, `null` and `undefined` being the same empty cell) is that cell.
+ */
+function objectCell(
+  row: object,
+  f: EntityMeta["fields"][number],
+  entity: string,
+  n: number,
+): string {
+  const byColumn = ownText(row, f.column);
+  if (f.column === f.name) return cellText(byColumn, entity, f.column, n);
+  const byName = ownText(row, f.name);
+  if (byColumn === undefined) return cellText(byName, entity, f.name, n);
+  const cell = cellText(byColumn, entity, f.column, n);
+  if (byName !== undefined && cellText(byName, entity, f.name, n) !== cell)
+    throw new AmbiguousFieldError(entity, f.name, f.column, n);
+  return cell;
+}
+
+/**
+ * Refuse a row object that is not a plain object (its prototype is not `Object.prototype` nor
+ * null) when its cells would not be read: a row's cells are its own properties, so a `Map`, an
+ * object without a property of its own, or one that inherits a cell (a class's getter, a field
+ * of `Object.create(proto)`'s prototype) would pass as a row of empty cells. An object of a class
+ * whose cells are its own properties (a database driver's row) is read as it is.
+ */
+function checkRowObject(
+  row: object,
+  entity: string,
+  n: number,
+  cellNames: readonly string[],
+): void {
+  if (types.isMap(row))
+    throw new InvalidRowError(
+      entity,
+      n,
+      "the row is a Map, whose entries are not read as cells",
+    );
+  for (const k of cellNames)
+    if (k in row && !Object.hasOwn(row, k))
+      throw new InvalidRowError(
+        entity,
+        n,
+        `${JSON.stringify(k)} is not a property of the row's own but of its prototype (${className(row)}), and only its own properties are read as cells`,
+      );
+  // (an empty object of another realm, whose Object.prototype is not this one's, is an empty row)
+  const proto: unknown = Object.getPrototypeOf(row);
+  if (Object.keys(row).length === 0 && Object.getPrototypeOf(proto) !== null)
+    throw new InvalidRowError(
+      entity,
+      n,
+      `the row (${className(row)}) has no property of its own, and only its own properties are read as cells`,
+    );
+}
+
+/** The name of an object's class, for a message (`a MyRow`, `an object made by Object.create`). */
+function className(value: object): string {
+  const name = (value as { constructor?: { name?: unknown } }).constructor
+    ?.name;
+  return typeof name === "string" && name !== "" && name !== "Object"
+    ? `an object of class ${name}`
+    : "an object made by Object.create";
+}
+
+/**
  * Build a decoder for rows of one entity: cells in field order plus the identity index. A row
  * given by name must name only columns (or fields) of the entity, and every cell must be text.
  */
@@ -185,6 +268,9 @@ function rowDecoder(m: CompiledRuleset, entity: string) {
   const index = meta.fields.map((_, i) => i);
   const known = new Set(meta.fields.flatMap((f) => [f.column, f.name]));
   const columns = meta.fields.map((f) => f.column);
+  // every object inherits `constructor`, `toString`, …: a cell of such a name is looked for as
+  // an own property only
+  const inheritable = [...known].filter((k) => !(k in Object.prototype));
   return (row: unknown, n: number, out: Finding[]): unknown => {
     let cells: string[];
     if (Array.isArray(row)) {
@@ -199,19 +285,19 @@ function rowDecoder(m: CompiledRuleset, entity: string) {
         cellText((row as unknown[])[i], entity, f.column, n),
       );
     } else if (typeof row === "object" && row !== null) {
+      // one prototype test per row: a plain object (the usual row) is read without more
+      const proto: unknown = Object.getPrototypeOf(row);
+      if (proto !== Object.prototype && proto !== null)
+        checkRowObject(row, entity, n, inheritable);
       for (const k of Object.keys(row))
         if (!known.has(k)) throw new UnknownColumnError(entity, k, n, columns);
-      cells = meta.fields.map((f) => {
-        const byColumn = ownText(row, f.column);
-        return cellText(
-          byColumn ?? ownText(row, f.name),
-          entity,
-          byColumn === undefined ? f.name : f.column,
-          n,
-        );
-      });
+      cells = meta.fields.map((f) => objectCell(row, f, entity, n));
     } else {
-      throw new InvalidCellError(entity, "(the whole row)", n, row);
+      throw new InvalidRowError(
+        entity,
+        n,
+        `${describeValue(row)} is not a row`,
+      );
     }
     return decode(cells, index, out);
   };
@@ -229,6 +315,12 @@ function rowDecoder(m: CompiledRuleset, entity: string) {
  * @throws UnknownEntityError when the ruleset has no such entity (before the first row is read)
  * @throws UnknownColumnError when a row names a column the entity does not have
  * @throws InvalidCellError when a cell is not text
+ * @throws InvalidRowError when a row is not a plain object of its cells nor an array (see
+ *   {@link RowInput}): a `Map`, a class whose cells are getters, a string
+ * @throws AmbiguousFieldError when a row gives a field under its field name and its column name
+ *   with different cells
+ * @throws StaleRulesetError when `ruleset` is a loaded ruleset whose compiled output is older than
+ *   its `.regel` sources (as `validateFolder` refuses it)
  * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
  */
 export async function* validateRecords<
@@ -244,7 +336,7 @@ export async function* validateRecords<
   const decode = rowDecoder(m, entity);
   const check = Object.hasOwn(m.checks, entity) ? m.checks[entity] : undefined;
   const ctx: RuleContext = {
-    rrd: rrdDays(opts.rrd),
+    rrd: rrdToDays(opts.rrd),
     ikb: Object.create(null),
     ikbKey: undefined,
   };
@@ -271,7 +363,15 @@ export type CsvRowResult<R = unknown> =
  * header that names a column more than once is rejected (`input.duplicate-column`, line 1), and
  * so is every row after it, as `regel validate` rejects that file.
  *
+ * The source is read as `regel validate` reads the entity's file: in the dialect its `file`
+ * clause declares (separator, quote, encoding of byte chunks, no header row, dates and decimal
+ * comma; docs/language.md, "File dialects"), and for a file of several record types only the rows
+ * of the entity's type (a row of no declared type is rejected, `input.unknown-record-type`).
+ * Findings show values as the source holds them. Text chunks are taken as already decoded.
+ *
  * @throws UnknownEntityError when the ruleset has no such entity
+ * @throws StaleRulesetError when `ruleset` is a loaded ruleset whose compiled output is older than
+ *   its `.regel` sources (as `validateFolder` refuses it)
  * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
  * @throws InvalidChunkError when a chunk of `source` is neither a string nor a Uint8Array (e.g. a
  *   stream in object mode)
@@ -289,17 +389,46 @@ export async function* validateCsv<
   const { meta, decode } = entityOf(m, entity);
   const check = Object.hasOwn(m.checks, entity) ? m.checks[entity] : undefined;
   const ctx: RuleContext = {
-    rrd: rrdDays(opts.rrd),
+    rrd: rrdToDays(opts.rrd),
     ikb: Object.create(null),
     ikbKey: undefined,
   };
   const columns = meta.fields.map((f) => f.column);
-  let index: number[] | undefined;
-  let width = 0;
+  // read as the folder's read stage reads the entity's file: its declared dialect
+  // (runtime/dialect.ts); a file without a header row has the fields in declared order
+  const headerless = meta.dialect?.header === false;
+  let index: number[] | undefined = headerless
+    ? meta.fields.map((_, i) => i)
+    : undefined;
+  let width = headerless ? meta.fields.length : 0;
+  /** Rewrites the declared dates and decimal comma to the text the decoder reads. */
+  let normalizer = index && cellNormalizer(meta, index);
+  const recordTypes = recordTypesOf(m, meta);
   /** The header names a column twice: no row is read. */
   let headerRejected = false;
-  for await (const batch of readCsvBatches(textChunks(source, entity))) {
+  for await (const batch of readCsvBatches(
+    textChunks(source, entity),
+    dialectReaderOptions(meta),
+  )) {
     for (const ev of batch) {
+      if (recordTypes !== undefined && ev.kind === "row") {
+        // a file of record types: this entity's rows are those of its type (the first field)
+        const type = ev.cells[0];
+        if (type !== meta.record) {
+          if (!recordTypes.has(type))
+            yield {
+              kind: "rejected",
+              line: ev.line,
+              code: "input.unknown-record-type",
+              message: `the record's type (its first field) is none of ${[
+                ...recordTypes,
+              ]
+                .map((c) => JSON.stringify(c))
+                .join(", ")}, the record types of ${meta.file}`,
+            };
+          continue;
+        }
+      }
       if (ev.kind === "problem") {
         yield {
           kind: "rejected",
@@ -335,6 +464,7 @@ export async function* validateCsv<
         }
         index = meta.fields.map((f) => ev.cells.indexOf(f.column));
         width = ev.cells.length;
+        normalizer = cellNormalizer(meta, index);
         for (const c of ev.cells)
           if (!columns.includes(c))
             yield {
@@ -357,9 +487,21 @@ export async function* validateCsv<
         continue;
       }
       const findings: Finding[] = [];
-      const record = decode(ev.cells, index, findings) as RecordOf<M, E>;
+      let cells = ev.cells;
+      if (normalizer) {
+        cells = cells.slice();
+        normalizer.normalize(cells);
+      }
+      const record = decode(cells, index, findings) as RecordOf<M, E>;
       if (check) check(record, ctx, findings);
-      for (const f of findings) f.line = ev.line;
+      for (const f of findings) {
+        f.line = ev.line;
+        if (normalizer) {
+          // values as the file holds them, as in a report of regel validate
+          showDelivered(f.values, normalizer, cells, ev.cells);
+          f.message = f.message.split(INVALID).join("");
+        }
+      }
       if (findings.length > 0) withLaws(m, findings);
       yield {
         kind: "record",
@@ -370,6 +512,19 @@ export async function* validateCsv<
       };
     }
   }
+}
+
+/** The record types of the entity's file, when it holds several (`record "C"`). */
+function recordTypesOf(
+  m: CompiledRuleset,
+  meta: EntityMeta,
+): ReadonlySet<string> | undefined {
+  if (meta.record === undefined) return undefined;
+  return new Set(
+    m.entities
+      .filter((e) => e.file === meta.file && e.record !== undefined)
+      .map((e) => e.record!),
+  );
 }
 
 /**
@@ -410,6 +565,12 @@ export interface IkbResult<M extends CompiledRuleset = CompiledRuleset> {
  * @throws UnknownEntityError when an IKB has rows of an entity the ruleset does not have
  * @throws UnknownColumnError when a row names a column the entity does not have
  * @throws InvalidCellError when a cell is not text
+ * @throws InvalidRowError when a row is not a plain object of its cells nor an array (see
+ *   {@link RowInput}): a `Map`, a class whose cells are getters, a string
+ * @throws AmbiguousFieldError when a row gives a field under its field name and its column name
+ *   with different cells
+ * @throws StaleRulesetError when `ruleset` is a loaded ruleset whose compiled output is older than
+ *   its `.regel` sources (as `validateFolder` refuses it)
  * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
  */
 export async function* validateIkbs<M extends CompiledRuleset>(
@@ -418,7 +579,7 @@ export async function* validateIkbs<M extends CompiledRuleset>(
   opts: RecordOptions,
 ): AsyncGenerator<IkbResult<M>, void, undefined> {
   const m = moduleOf(ruleset);
-  const days = rrdDays(opts.rrd);
+  const days = rrdToDays(opts.rrd);
   const decoders = new Map(
     m.entities
       .filter((e) => Object.hasOwn(m.decoders, e.name))
@@ -486,7 +647,7 @@ export async function validateFolder(
 ): Promise<Report> {
   checkDeliveryFolder(folder);
   // required, as `regel validate --rrd`: it decides the version in force and every date rule
-  rrdDays(opts?.rrd);
+  rrdToDays(opts?.rrd);
   checkDeliveryOptions(opts);
   const loaded = await selectRuleset({
     root: opts.compiledRoot ?? defaultCompiledRoot(),

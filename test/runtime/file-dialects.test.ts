@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { validateDelivery } from "../../runtime/delivery.js";
+import { validateCsv, type CsvRowResult } from "../../runtime/validate.js";
 import {
   loadCompiled,
   type LoadedRuleset,
@@ -103,6 +104,90 @@ describe("file dialects in a delivery", () => {
       [2, "balance", "3.5"],
       [3, "born", "30022000"],
     ]);
+  });
+
+  it("validateCsv reads an entity's file in its declared dialect, as the folder is read", async () => {
+    // validateCsv read every file as comma-separated UTF-8 with a header row: the whole file
+    // came back as one header of unknown columns, and no row was validated
+    const rs = await load(
+      'delimiter "|" encoding "windows-1252" header none dates "DDMMYYYY" decimal ","',
+    );
+    const bytes = Buffer.concat([
+      Buffer.from("1|J\xe9r\xf4me \x80|31012000|12,50\n", "latin1"),
+      Buffer.from("2|Bob|2000-01-31|3.5\n"),
+      Buffer.from("3|Ann|30022000|1234\n"),
+      Buffer.from("4|Z\x81|01012000|1\n", "latin1"),
+      Buffer.from("5|Eve||\n"),
+    ]);
+    const folder = await validateDelivery(
+      delivery({ "customers.txt": bytes }),
+      rs,
+      { rrd: "2024-01-01", showPersonalData: true },
+    );
+    const out: CsvRowResult[] = [];
+    // in chunks that split a line, as a stream gives them
+    for await (const r of validateCsv(
+      rs,
+      "C",
+      [bytes.subarray(0, 7), bytes.subarray(7)],
+      { rrd: "2024-01-01" },
+    ))
+      out.push(r);
+    expect(out.map((r) => [r.kind, r.line])).toEqual([
+      ["record", 1],
+      ["record", 2],
+      ["record", 3],
+      ["rejected", 4],
+      ["record", 5],
+    ]);
+    expect(out[3]).toMatchObject({
+      code: folder.files[0].problems[0].code,
+      message: folder.files[0].problems[0].message,
+    });
+    expect((out[0] as { record: { name: unknown } }).record.name).toBe(
+      "J\u00e9r\u00f4me \u20ac",
+    );
+    // the same findings, with the values as the file holds them
+    const findings = out.flatMap((r) =>
+      r.kind === "record"
+        ? r.findings.map((f) => [
+            f.line,
+            f.attribute,
+            f.values[f.attribute!],
+            f.message.includes("\uffff"),
+          ])
+        : [],
+    );
+    expect(findings).toEqual(
+      samples(folder, "fmt001").map((s) => [...s, false]),
+    );
+  });
+
+  it("validateCsv reads `;` with its own quote character and a header row", async () => {
+    const rs = await load(`delimiter ";" quote "'" dates "DD-MM-YYYY"`);
+    const out: CsvRowResult[] = [];
+    for await (const r of validateCsv(
+      rs,
+      "C",
+      [
+        "id;name;born;balance\n1;'de Vries; J.';31-01-2000;10.00\n2;x;2000-01-31;1\n",
+      ],
+      { rrd: "2024-01-01" },
+    ))
+      out.push(r);
+    expect(
+      out.map((r) => [
+        r.kind,
+        r.line,
+        r.kind === "record" ? r.findings.map((f) => f.attribute) : r.code,
+      ]),
+    ).toEqual([
+      ["record", 2, []],
+      ["record", 3, ["born"]],
+    ]);
+    expect((out[0] as { record: { name: unknown } }).record.name).toBe(
+      "de Vries; J.",
+    );
   });
 
   it("leaves a field's unknown texts as they are in a file of DDMMYYYY dates and a decimal comma: unknown, not a bad value", async () => {

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { validateDelivery } from "../../runtime/delivery.js";
+import { validateCsv, type CsvRowResult } from "../../runtime/validate.js";
 import {
   loadCompiled,
   type LoadedRuleset,
@@ -73,6 +74,35 @@ describe("record types", () => {
       ["CU", "born", 3],
     ]);
     expect(r.provenance?.inputs.map((i) => i.file)).toEqual(["f.txt"]);
+  });
+
+  it("validateCsv gives an entity the rows of its type, on their physical lines, as the folder does", async () => {
+    // validateCsv read the file as comma-separated with a header: nothing of it was validated
+    const rs = await load();
+    const out: CsvRowResult[] = [];
+    for await (const r of validateCsv(
+      rs,
+      "CU",
+      ["H|2024-01-01\nC|1|\nC|2|x\nQ|3\nT|2\n"],
+      { rrd: "2024-01-01" },
+    ))
+      out.push(r);
+    expect(
+      out.map((r) => [
+        r.kind,
+        r.line,
+        r.kind === "record"
+          ? r.findings.map((f) => `${f.rule} ${f.attribute}`)
+          : r.code,
+      ]),
+    ).toEqual([
+      ["record", 2, []],
+      ["record", 3, ["fmt001 born"]],
+      ["rejected", 4, "input.unknown-record-type"],
+    ]);
+    expect((out[2] as { message: string }).message).toBe(
+      'the record\'s type (its first field) is none of "H", "C", "T", the record types of f.txt',
+    );
   });
 
   it("reports a single-record entity with none or two records", async () => {

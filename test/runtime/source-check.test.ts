@@ -8,11 +8,20 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { validateFolder } from "../../runtime/validate.js";
-import { checkSources, StaleRulesetError } from "../../runtime/source-check.js";
+import {
+  loadRuleset,
+  RegelError,
+  StaleRulesetError,
+  validateCsv,
+  validateFolder,
+  validateIkbs,
+  validateRecords,
+} from "../../runtime/index.js";
+import { checkSources } from "../../runtime/source-check.js";
 import { FIXTURES } from "./helpers.js";
 import {
   compileInto,
+  NP_CSV,
   provenanceFixture,
   type ProvenanceFixture,
 } from "./provenance-fixture.js";
@@ -25,6 +34,12 @@ function regel(cwd: string, ...args: string[]) {
     encoding: "utf8",
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function drain(it: AsyncIterable<unknown>): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const x of it) out.push(x);
+  return out;
 }
 
 let fx: ProvenanceFixture;
@@ -80,6 +95,55 @@ describe("stale compiled output", () => {
       )?.title,
     ).toBe("Naam leeg");
     expect(again.provenance?.ruleset.sourcesChecked).toBe("current");
+  });
+
+  it("a StaleRulesetError is a RegelError with code REGEL_STALE_RULESET, from validateFolder and the record API alike", async () => {
+    const parent = join(fx.rulesets, "t.prov", "1.0.0.regel");
+    // loaded while current: the record API validates with it
+    const current = await loadRuleset("t.prov@1.1.0", {
+      compiledRoot: fx.compiled,
+    });
+    const rows = [{ customer_id: "C1" }];
+    const before = await drain(
+      validateRecords(current, "NP", rows, { rrd: "2021-06-01" }),
+    );
+    expect(before).toHaveLength(1);
+    writeFileSync(
+      parent,
+      readFileSync(parent, "utf8").replace("Naam ontbreekt", "Naam leeg"),
+    );
+    const folder = await validateFolder(fx.delivery, {
+      rrd: "2021-06-01",
+      compiledRoot: fx.compiled,
+    }).catch((e) => e);
+    expect(folder).toBeInstanceOf(StaleRulesetError);
+    expect(folder).toBeInstanceOf(RegelError);
+    expect(folder.code).toBe("REGEL_STALE_RULESET");
+    expect(folder.name).toBe("StaleRulesetError");
+
+    // the record API refused nothing: it ran the old rules of a stale ruleset
+    const stale = await loadRuleset("t.prov@1.1.0", {
+      compiledRoot: fx.compiled,
+    });
+    const opts = { rrd: "2021-06-01" };
+    for (const run of [
+      () => drain(validateRecords(stale, "NP", rows, opts)),
+      () =>
+        drain(
+          validateIkbs(stale, [{ key: "C1", records: { NP: rows } }], opts),
+        ),
+      () => drain(validateCsv(stale, "NP", [NP_CSV], opts)),
+    ]) {
+      const e = await run().catch((x) => x);
+      expect(e).toBeInstanceOf(StaleRulesetError);
+      expect(e.code).toBe("REGEL_STALE_RULESET");
+      // the same message as validateFolder's
+      expect(e.message).toBe(folder.message);
+    }
+    // the module itself, imported without its folder, has nothing to compare with
+    expect(
+      await drain(validateRecords(stale.module, "NP", rows, opts)),
+    ).toHaveLength(1);
   });
 
   it("sources that differ are stale; sources none of which is there were not found", async () => {

@@ -12,9 +12,11 @@ import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  AmbiguousFieldError,
   InvalidArgumentError,
   InvalidCellError,
   InvalidChunkError,
+  InvalidRowError,
   InvalidRrdError,
   loadRuleset,
   RegelError,
@@ -239,6 +241,193 @@ describe("typed errors of the embedding API", () => {
     expect(new Set(empty.map((r) => JSON.stringify(rules(r)))).size).toBe(1);
   });
 
+  it("a row that is not a plain object of its cells is an InvalidRowError, never a row of empty cells", async () => {
+    // each of these was validated as a row with every cell empty
+    const rs = await fake();
+    class Getters {
+      get ikb_id() {
+        return "I1";
+      }
+      get last_name() {
+        return "Jansen";
+      }
+    }
+    const inherited = Object.create({ ikb_id: "I1", customer_id: "C1" });
+    const cases: [unknown, RegExp][] = [
+      [
+        new Map([["ikb_id", "I1"]]),
+        /^row 2 of NP: the row is a Map, whose entries are not read as cells; give each row as a plain object/,
+      ],
+      [
+        new Getters(),
+        /^row 2 of NP: "ikb_id" is not a property of the row's own but of its prototype \(an object of class Getters\)/,
+      ],
+      [
+        inherited,
+        /^row 2 of NP: "ikb_id" is not a property of the row's own but of its prototype \(an object made by Object.create\)/,
+      ],
+      [
+        new Date(0),
+        /^row 2 of NP: the row \(an object of class Date\) has no property of its own/,
+      ],
+      ["I1,C1", /^row 2 of NP: a value of type string is not a row/],
+      [42, /^row 2 of NP: the number 42 is not a row/],
+      [null, /^row 2 of NP: null is not a row/],
+    ];
+    for (const [row, message] of cases) {
+      const rows = [{ ikb_id: "I0", customer_id: "C0" }, row] as RowInput[];
+      const e = await drain(validateRecords(rs, "NP", rows, RRD)).catch(
+        (x) => x,
+      );
+      expect(e).toBeInstanceOf(InvalidRowError);
+      expect(e).toBeInstanceOf(RegelError);
+      expect(e).toMatchObject({
+        code: "REGEL_INVALID_ROW",
+        entity: "NP",
+        row: 2,
+      });
+      expect(e.message).toMatch(message);
+      await expect(
+        drain(validateIkbs(rs, [{ key: "I1", records: { NP: rows } }], RRD)),
+      ).rejects.toBeInstanceOf(InvalidRowError);
+    }
+    // rows whose cells are their own properties are read, whatever made them: a class of a
+    // database driver, an object without a prototype, an object of another realm (vm)
+    class DriverRow {
+      ikb_id = "I1";
+      customer_id = "C1";
+      last_name = "Jansen";
+    }
+    const bare = Object.assign(Object.create(null), {
+      ikb_id: "I1",
+      customer_id: "C1",
+      last_name: "Jansen",
+    });
+    const { runInNewContext } = await import("node:vm");
+    const foreign = runInNewContext(
+      '({ ikb_id: "I1", customer_id: "C1", last_name: "Jansen" })',
+    );
+    const plain = { ikb_id: "I1", customer_id: "C1", last_name: "Jansen" };
+    const results = await drain(
+      validateRecords(
+        rs,
+        "NP",
+        [plain, new DriverRow(), bare, foreign, runInNewContext("({})")],
+        RRD,
+      ),
+    );
+    const shown = (r: unknown) => {
+      const { record, findings } = r as {
+        record: object;
+        findings: { rule: string }[];
+      };
+      return JSON.stringify([record, findings.map((f) => f.rule)]);
+    };
+    expect(results.slice(1, 4).map(shown)).toEqual(
+      [1, 2, 3].map(() => shown(results[0])),
+    );
+    expect(shown(results[4])).toBe(
+      shown((await drain(validateRecords(rs, "NP", [{}], RRD)))[0]),
+    );
+  });
+
+  it("a field given under its field name and its column name with different cells is an AmbiguousFieldError", async () => {
+    // one of the two silently won (the column's)
+    const rs = await fake();
+    const e = await drain(
+      validateRecords(
+        rs,
+        "NP",
+        [
+          {
+            ikb_id: "I1",
+            customer_id: "C1",
+            reliability: "BETROUWBAARHEID NIET GEGARANDEERD",
+            reliability_indicator_code: "BETROUWBAAR",
+          },
+        ],
+        RRD,
+      ),
+    ).catch((x) => x);
+    expect(e).toBeInstanceOf(AmbiguousFieldError);
+    expect(e).toBeInstanceOf(RegelError);
+    expect(e).toMatchObject({
+      code: "REGEL_AMBIGUOUS_FIELD",
+      entity: "NP",
+      field: "reliability",
+      column: "reliability_indicator_code",
+      row: 1,
+    });
+    expect(e.message).toBe(
+      'row 1 of NP: NP.reliability is given twice, as "reliability" and as its column "reliability_indicator_code", with different cells; give it under one of the two names',
+    );
+    // an empty cell under one name and text under the other differ too
+    for (const [byName, byColumn] of [
+      ["X", null],
+      ["", "X"],
+    ])
+      await expect(
+        drain(
+          validateIkbs(
+            rs,
+            [
+              {
+                key: "I1",
+                records: {
+                  NP: [
+                    {
+                      ikb_id: "I1",
+                      customer_id: "C1",
+                      reliability: byName,
+                      reliability_indicator_code: byColumn,
+                    },
+                  ],
+                },
+              },
+            ],
+            RRD,
+          ),
+        ),
+      ).rejects.toBeInstanceOf(AmbiguousFieldError);
+    // the same cell under both names, or undefined (left out) under one, is that cell
+    const value = "BETROUWBAARHEID NIET GEGARANDEERD";
+    const reliability = async (row: RowInput) =>
+      (
+        (await drain(validateRecords(rs, "NP", [row], RRD)))[0] as {
+          record: { reliability: unknown };
+        }
+      ).record.reliability;
+    const base = { ikb_id: "I1", customer_id: "C1" };
+    expect(
+      await reliability({
+        ...base,
+        reliability: value,
+        reliability_indicator_code: value,
+      }),
+    ).toBe(value);
+    expect(
+      await reliability({
+        ...base,
+        reliability: value,
+        reliability_indicator_code: undefined,
+      }),
+    ).toBe(value);
+    expect(
+      await reliability({
+        ...base,
+        reliability: undefined,
+        reliability_indicator_code: value,
+      }),
+    ).toBe(value);
+    expect(
+      await reliability({
+        ...base,
+        reliability: null,
+        reliability_indicator_code: "",
+      }),
+    ).toBeUndefined();
+  });
+
   it("an RRD that is not a date: InvalidRrdError saying the format", async () => {
     const rs = await fake();
     for (const rrd of [
@@ -285,6 +474,43 @@ describe("typed errors of the embedding API", () => {
     expect(e.message).toBe(
       'invalid RRD "2023-02-30": not a calendar day (2023-02 has no day 30); give the reporting reference date as YYYY-MM-DD, e.g. "2024-03-31"',
     );
+  });
+
+  it("every entry checks an RRD with the one check: the same InvalidRrdError for the same value", async () => {
+    // three checks of their own (select-version, validate, delivery-state): validateDelivery read
+    // a one-element array as its text and ran
+    const rs = await fake();
+    const folder = delivery({ "natural_person.csv": NP_HEADER });
+    for (const rrd of [
+      "2023-02-30",
+      "2023-13-01",
+      "31-12-2022",
+      "",
+      20221231,
+      ["2022-12-31"],
+      null,
+    ]) {
+      const opts = { rrd: rrd as string };
+      const errors = [
+        await drain(validateRecords(rs, "NP", [], opts)).catch((x) => x),
+        await drain(validateIkbs(rs, [], opts)).catch((x) => x),
+        await drain(validateCsv(rs, "NP", [], opts)).catch((x) => x),
+        await validateFolder(folder, { ...opts, compiledRoot: COMPILED }).catch(
+          (x) => x,
+        ),
+        await validateDelivery(folder, rs, opts).catch((x) => x),
+        await loadRuleset("fake.ikb", {
+          ...opts,
+          compiledRoot: COMPILED,
+        }).catch((x) => x),
+      ];
+      for (const e of errors) {
+        expect(e, `${String(rrd)} #${errors.indexOf(e)}`).toBeInstanceOf(
+          InvalidRrdError,
+        );
+        expect(e.message).toBe(new InvalidRrdError(rrd).message);
+      }
+    }
   });
 
   it("a ruleset that is not compiled: UnknownRulesetError listing what is, with a suggestion", async () => {
