@@ -40,6 +40,7 @@ import { types } from "node:util";
 import {
   AmbiguousFieldError,
   describeValue,
+  InvalidArgumentError,
   InvalidCellError,
   InvalidRowError,
   InvalidChunkError,
@@ -560,6 +561,31 @@ export interface IkbResult<M extends CompiledRuleset = CompiledRuleset> {
 }
 
 /**
+ * An IKB's `records` must be a plain object of row arrays per entity: a `Map` (whose entries
+ * `Object.entries` does not see) or a single row in place of an array would pass as an IKB
+ * without records, classified as such.
+ */
+function checkIkbRecords(input: unknown, n: number): void {
+  const records: unknown = (input as { records?: unknown } | null | undefined)
+    ?.records;
+  const problem =
+    typeof records !== "object" || records === null
+      ? `IKB ${n} gives no object of rows per entity ({ NP: [row, ...], ... })`
+      : types.isMap(records)
+        ? `IKB ${n} gives its records as a Map, whose entries are not read: give a plain object of rows per entity (Object.fromEntries(map))`
+        : undefined;
+  if (problem !== undefined)
+    throw new InvalidArgumentError("records", records, problem);
+  for (const [entity, rows] of Object.entries(records as object))
+    if (rows !== undefined && !Array.isArray(rows))
+      throw new InvalidArgumentError(
+        `records.${entity}`,
+        rows,
+        `IKB ${n} gives no array of rows`,
+      );
+}
+
+/**
  * Validate whole IKBs (all records of one depositor together) and classify each (Bijlage 3).
  *
  * @throws UnknownEntityError when an IKB has rows of an entity the ruleset does not have
@@ -572,6 +598,8 @@ export interface IkbResult<M extends CompiledRuleset = CompiledRuleset> {
  * @throws StaleRulesetError when `ruleset` is a loaded ruleset whose compiled output is older than
  *   its `.regel` sources (as `validateFolder` refuses it)
  * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
+ * @throws InvalidArgumentError when an IKB's `records` is not a plain object of row arrays per
+ *   entity (a `Map`, or one row where an array of rows belongs)
  */
 export async function* validateIkbs<M extends CompiledRuleset>(
   ruleset: RulesetInput<M>,
@@ -585,7 +613,9 @@ export async function* validateIkbs<M extends CompiledRuleset>(
       .filter((e) => Object.hasOwn(m.decoders, e.name))
       .map((e) => [e.name, rowDecoder(m, e.name)]),
   );
+  let ikbNumber = 0;
   for await (const input of ikbs as AsyncIterable<IkbInput>) {
+    checkIkbRecords(input, ++ikbNumber);
     const findings: Finding[] = [];
     const records: Record<string, unknown[]> = Object.create(null);
     for (const e of m.entities) records[e.name] = [];

@@ -28,6 +28,7 @@ import {
   validateFolder,
   validateIkbs,
   validateRecords,
+  type IkbInput,
   type RowInput,
 } from "../../runtime/index.js";
 import { validateDelivery } from "../../runtime/delivery.js";
@@ -239,6 +240,37 @@ describe("typed errors of the embedding API", () => {
     const rules = (r: unknown) =>
       (r as { findings: { rule: string }[] }).findings.map((f) => f.rule);
     expect(new Set(empty.map((r) => JSON.stringify(rules(r)))).size).toBe(1);
+  });
+
+  it("an IKB whose records are a Map or a single row is an InvalidArgumentError, never an IKB without records", async () => {
+    const rs = await fake();
+    const row = { ikb_id: "I1", customer_id: "C1" };
+    const cases: [unknown, RegExp][] = [
+      [
+        new Map([["NP", [row]]]),
+        /^records a value of type object: IKB 2 gives its records as a Map, whose entries are not read/,
+      ],
+      [
+        undefined,
+        /^records undefined: IKB 2 gives no object of rows per entity/,
+      ],
+      [{ NP: row }, /^records\.NP .*: IKB 2 gives no array of rows/],
+    ];
+    for (const [records, message] of cases) {
+      const ikbs = [
+        { key: "I0", records: { NP: [{ ikb_id: "I0", customer_id: "C0" }] } },
+        { key: "I1", records },
+      ] as IkbInput[];
+      const e = await drain(validateIkbs(rs, ikbs, RRD)).catch((x) => x);
+      expect(e).toBeInstanceOf(InvalidArgumentError);
+      expect(e).toMatchObject({ code: "REGEL_INVALID_ARGUMENT" });
+      expect(e.message).toMatch(message);
+    }
+    // the plain object is read: one NP record
+    const [result] = (await drain(
+      validateIkbs(rs, [{ key: "I1", records: { NP: [row] } }], RRD),
+    )) as { records: { NP: unknown[] } }[];
+    expect(result.records.NP).toHaveLength(1);
   });
 
   it("a row that is not a plain object of its cells is an InvalidRowError, never a row of empty cells", async () => {
