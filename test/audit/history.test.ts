@@ -299,8 +299,19 @@ describe("regel record / regel history", () => {
       deliveredAt: "2023-04-26T15:00:00+02:00",
     });
     expect(ok.stdout).toContain("recorded run 3");
+    // another bank's delivery: a report of its own (the same report would be the same delivery)
+    const r4 = writeReport(
+      "r4.json",
+      report({
+        rrd: "2023-04-21",
+        status: "accepted",
+        meeting: 950,
+        count: 1000,
+        findings: { dmc0000: 50 },
+      }),
+    );
     expect(
-      runRecord(r3, {
+      runRecord(r4, {
         ...base,
         bank: "OTHER",
         deliveryId: "x",
@@ -347,6 +358,79 @@ describe("regel record / regel history", () => {
     expect(JSON.parse(runHistory({ history, json: true }).stdout)).toHaveLength(
       4,
     );
+  });
+
+  it("refuses a report of a delivery already recorded under another id (same files, same RRD), and writes nothing", () => {
+    const own = join(dir, "identity.sqlite");
+    const withInputs = (sha: string, maxSamples: number): Report => ({
+      ...report({
+        rrd: "2024-03-31",
+        status: "accepted",
+        meeting: 9,
+        count: 10,
+        findings: { dmc0000: 1 },
+      }),
+      provenance: {
+        ruleset: {
+          id: "ikb.glo@1.3.0",
+          compiled: { file: "ikb.glo/1.3.0.mjs", sha256: "c".repeat(64) },
+          sources: [],
+          sourcesChecked: "unrecorded",
+        },
+        groeipad: null,
+        inputs: [
+          { file: "natural_person.csv", bytes: 9, sha256: sha, rows: 1 },
+        ],
+        rrdChosenBy: "--rrd",
+        options: { showPersonalData: false, maxSamples, maxFieldLength: 100 },
+      },
+    });
+    const first = writeReport(
+      "identity-1.json",
+      withInputs("a".repeat(64), 50),
+    );
+    const opts = (deliveryId: string) => ({
+      bank: "BANK1",
+      history: own,
+      deliveryId,
+      deliveredAt: "2024-04-02T10:00:00+02:00",
+    });
+    expect(runRecord(first, opts("q1-1")).code).toBe(0);
+    // the same file again, and the same delivery validated with other options
+    for (const again of [
+      first,
+      writeReport("identity-2.json", withInputs("a".repeat(64), 10)),
+    ]) {
+      const out = runRecord(again, opts("q1-2"));
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain("already recorded as run 1");
+      expect(out.stderr).toContain("delivery q1-1");
+    }
+    expect(
+      JSON.parse(runHistory({ history: own, json: true }).stdout),
+    ).toHaveLength(1);
+    // other files for the same RRD are another delivery
+    const other = writeReport(
+      "identity-3.json",
+      withInputs("b".repeat(64), 50),
+    );
+    expect(runRecord(other, opts("q1-2")).code).toBe(0);
+    // a report without provenance: the same content is the same delivery
+    const bare = writeReport(
+      "identity-4.json",
+      report({
+        rrd: "2024-03-31",
+        status: "accepted",
+        meeting: 1,
+        count: 1,
+        findings: {},
+      }),
+    );
+    expect(runRecord(bare, opts("q1-3")).code).toBe(0);
+    expect(runRecord(bare, opts("q1-4")).code).toBe(2);
+    expect(
+      JSON.parse(runHistory({ history: own, json: true }).stdout),
+    ).toHaveLength(3);
   });
 
   it("refuses what is not a report, and an unknown bank lists the banks", () => {
