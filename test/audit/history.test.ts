@@ -4,7 +4,13 @@
  * writer killed mid-write (integrity ok, every committed run complete, no partial run).
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -494,6 +500,63 @@ describe("regel record / regel history", () => {
       percentage: 88,
       norm: 90,
     });
+  });
+
+  it("regel assess refuses when a ruleset it reads has errors (as regel check reports them), and not for another ruleset's", async () => {
+    const copy = (name: string) =>
+      cpSync(join(ROOT, "rulesets", name), join(folder, name), {
+        recursive: true,
+      });
+    const folder = mkdtempSync(join(dir, "rulesets-"));
+    for (const name of ["ikb.groeipad", "ikb.handhaving", "nl.werkdagen"])
+      copy(name);
+    const groeipadFile = join(folder, "ikb.groeipad", "1.0.0.regel");
+    const good = readFileSync(groeipadFile, "utf8");
+    // an error in a ruleset no assessment reads leaves the assessment as it is
+    copy("vp.bankgegevens");
+    const vp = join(folder, "vp.bankgegevens", "1.0.0.regel");
+    writeFileSync(vp, `${readFileSync(vp, "utf8")}\nrule broken {\n`);
+    const fine = await runAssess({
+      bank: "BANK1",
+      year: "2023",
+      history,
+      rulesets: folder,
+    });
+    expect(fine.code).toBe(0);
+    expect(fine.stdout).toContain("automated_controls_pass >= 95 %");
+    // a norm that names an unknown metric (REG206) would be judged without that requirement
+    writeFileSync(
+      groeipadFile,
+      good.replace(
+        "automated_controls_pass >= automated_controls_norm",
+        "automated_controls_pas >= automated_controls_norm",
+      ),
+    );
+    const broken = await runAssess({
+      bank: "BANK1",
+      year: "2023",
+      history,
+      rulesets: folder,
+    });
+    expect(broken.code).toBe(2);
+    expect(broken.stdout).toBe("");
+    expect(broken.stderr).toContain("have errors");
+    expect(broken.stderr).toContain("REG206");
+    // the working-day calendar the groeipad ruleset uses
+    writeFileSync(groeipadFile, good);
+    const calendar = join(folder, "nl.werkdagen", "1.0.0.regel");
+    writeFileSync(
+      calendar,
+      `${readFileSync(calendar, "utf8")}\nrule broken {\n`,
+    );
+    const noCalendar = await runAssess({
+      bank: "BANK1",
+      year: "2023",
+      history,
+      rulesets: folder,
+    });
+    expect(noCalendar.code).toBe(2);
+    expect(noCalendar.stderr).toContain("nl.werkdagen");
   });
 
   it("regel assess: unknown bank or year lists what exists; a bad year is refused", async () => {
