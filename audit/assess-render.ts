@@ -33,6 +33,21 @@ function basisText(m: Assessment["measures"][number]): string {
   return m.legalBasis.join("; ");
 }
 
+/** Which RRDs the average number of deliveries until accepted is taken over. */
+function averageScope(a: Assessment): string {
+  return a.rrdsWithoutAcceptance.length === 0
+    ? "every RRD of the year"
+    : "the RRDs of the year with an accepted delivery";
+}
+
+/** An RRD, with `(N deliveries, none accepted)` when none of its deliveries was accepted. */
+function rrdWithStatus(a: Assessment, rrd: string): string {
+  const none = a.rrdsWithoutAcceptance.find((r) => r.rrd === rrd);
+  return none === undefined
+    ? rrd
+    : `${rrd} (${none.deliveries} ${none.deliveries === 1 ? "delivery" : "deliveries"}, none accepted)`;
+}
+
 /** The assessment as terminal text. */
 export function assessmentText(a: Assessment): string {
   const L: string[] = [];
@@ -42,7 +57,7 @@ export function assessmentText(a: Assessment): string {
   );
   if (a.otherRrds.length > 0)
     L.push(
-      `note: other RRDs in ${a.year} not assessed: ${a.otherRrds.join(", ")}`,
+      `note: other RRDs in ${a.year} not assessed: ${a.otherRrds.map((r) => rrdWithStatus(a, r)).join(", ")}`,
     );
   L.push("", "Deliveries for this RRD:");
   for (const d of a.deliveries) {
@@ -56,7 +71,11 @@ export function assessmentText(a: Assessment): string {
   );
   if (a.averageDeliveriesUntilAccepted !== null)
     L.push(
-      `  average deliveries until accepted in ${a.year} (every RRD of the year): ${a.averageDeliveriesUntilAccepted.toFixed(2)}`,
+      `  average deliveries until accepted in ${a.year} (${averageScope(a)}): ${a.averageDeliveriesUntilAccepted.toFixed(2)}`,
+    );
+  if (a.rrdsWithoutAcceptance.length > 0)
+    L.push(
+      `  RRDs of ${a.year} with no accepted delivery (not in the average): ${a.rrdsWithoutAcceptance.map((r) => rrdWithStatus(a, r.rrd)).join(", ")}`,
     );
   for (const n of a.norms) {
     L.push(
@@ -194,7 +213,7 @@ export function assessmentHtml(a: Assessment): string {
 <body>
 <h1>Groeipad assessment: bank ${a.bank}, ${a.year}</h1>
 <p>RRD ${a.rrd}; rulesets ${[a.rulesets.groeipad, a.rulesets.handhaving].filter(Boolean).join(", ")}; calendar ${a.rulesets.calendar ?? "none"}</p>
-${a.otherRrds.length > 0 ? html`<p>Other RRDs in ${a.year}, not assessed: ${a.otherRrds.join(", ")}</p>` : null}
+${a.otherRrds.length > 0 ? html`<p>Other RRDs in ${a.year}, not assessed: ${a.otherRrds.map((r) => rrdWithStatus(a, r)).join(", ")}</p>` : null}
 <h2>Pass rate per year</h2>
 ${groeipadChart(a.chart, a.bank)}
 <h2>Deliveries for this RRD</h2>
@@ -205,7 +224,8 @@ ${a.deliveries.map(
 `,
 )}</table>
 <p>Deliveries before acceptance: ${a.deliveriesBeforeAcceptance}${a.deliveriesUntilAccepted === null ? " (none accepted)" : null}</p>
-${a.averageDeliveriesUntilAccepted === null ? null : html`<p>Average deliveries until accepted in ${a.year} (every RRD of the year): ${a.averageDeliveriesUntilAccepted.toFixed(2)}</p>`}
+${a.averageDeliveriesUntilAccepted === null ? null : html`<p>Average deliveries until accepted in ${a.year} (${averageScope(a)}): ${a.averageDeliveriesUntilAccepted.toFixed(2)}</p>`}
+${a.rrdsWithoutAcceptance.length === 0 ? null : html`<p>RRDs of ${a.year} with no accepted delivery (not in the average): ${a.rrdsWithoutAcceptance.map((r) => rrdWithStatus(a, r.rrd)).join(", ")}</p>`}
 <h2>Norms</h2>
 ${a.norms.map(
   (

@@ -6,7 +6,10 @@
  * enforcement is tailored to the case ("maatwerk", bk bijlage 2).
  *
  * Measurement choices (each also stated in the evidence text):
- * - A year's delivery round is the latest RRD in that year with recorded deliveries.
+ * - A year's delivery round is the latest RRD in that year with recorded deliveries. The other
+ *   RRDs of the year are not assessed, but listed; those (and the round) without an accepted
+ *   delivery are named with their number of deliveries (`rrdsWithoutAcceptance`), as they are not
+ *   in the average number of deliveries until accepted.
  * - Working days run from the RRD (T = 0) to the DLR delivery time of the first accepted delivery,
  *   taken as a date in Europe/Amsterdam, counted in the calendar the groeipad ruleset uses. DNB's
  *   processing time does not count and a Logius receipt is no proof of delivery: the recorded
@@ -154,6 +157,13 @@ export interface Assessment {
   averageDeliveriesUntilAccepted: number | null;
   /** Deliveries before the first accepted one (all of them when none was accepted). */
   deliveriesBeforeAcceptance: number;
+  /**
+   * The RRDs of the year (the assessed one included) whose recorded deliveries were none of them
+   * accepted, with how many there were: they are not in {@link averageDeliveriesUntilAccepted}
+   * (the groeipad ruleset's assumption), and an earlier RRD of the year is not assessed, so they
+   * are listed rather than left out unseen.
+   */
+  rrdsWithoutAcceptance: { rrd: string; deliveries: number }[];
   norms: NormVerdict[];
   measures: MeasureOption[];
   chart: ChartPoint[];
@@ -483,17 +493,23 @@ function measure(
     }
     case "average_deliveries_until_accepted": {
       const counted = y.roundsOfYear.filter((r) => r.accepted !== undefined);
+      // an RRD without an accepted delivery has no count to average: named, never dropped unseen
+      const unaccepted = y.roundsOfYear.filter((r) => r.accepted === undefined);
+      const left =
+        unaccepted.length === 0
+          ? ""
+          : `; not in the average, no delivery accepted: ${unaccepted.map((r) => `${r.rrd} (${r.runs.length} ${r.runs.length === 1 ? "delivery" : "deliveries"})`).join(", ")}`;
       if (counted.length === 0)
         return {
           value: undefined,
-          evidence: `no RRD in ${round.rrd.slice(0, 4)} with an accepted delivery`,
+          evidence: `no RRD in ${round.rrd.slice(0, 4)} with an accepted delivery${left}`,
         };
       const counts = counted.map((r) => r.runs.indexOf(r.accepted!) + 1);
       const avg = round2(counts.reduce((x, z) => x + z, 0) / counts.length);
       return {
         value: avg,
         text: avg.toFixed(2),
-        evidence: `deliveries up to and including the accepted one, per RRD: ${counted.map((r, i) => `${r.rrd}: ${counts[i]}`).join(", ")}`,
+        evidence: `deliveries up to and including the accepted one, per RRD: ${counted.map((r, i) => `${r.rrd}: ${counts[i]}`).join(", ")}${left}`,
       };
     }
     default:
@@ -922,6 +938,9 @@ export function assess(input: {
     })(),
     deliveriesBeforeAcceptance:
       acceptedIndex < 0 ? round.runs.length : acceptedIndex,
+    rrdsWithoutAcceptance: yearRuns.roundsOfYear
+      .filter((r) => r.accepted === undefined)
+      .map((r) => ({ rrd: r.rrd, deliveries: r.runs.length })),
     norms,
     measures: handhaving
       ? handhaving.measures.map((m) => measureOption(m, handhaving))

@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { Report } from "../runtime/report-types.js";
 import { isIsoDateTime } from "../runtime/calendar-date.js";
@@ -53,12 +54,23 @@ export interface RunRecord {
   aggregates?: Record<string, number>;
 }
 
-/** A run to record: everything but the id. */
-export type NewRun = Omit<RunRecord, "id">;
+/**
+ * A run to record: everything but the id, and the identity of the delivery it is of (see
+ * {@link deliveryIdentity}), by which `regel record` refuses to count one delivery twice.
+ */
+export type NewRun = Omit<RunRecord, "id"> & { identity?: string };
 
 /** A problem with the history database that the CLI reports as a clear message (exit 2). */
 export class HistoryError extends Error {
   override name = "HistoryError";
+}
+
+/**
+ * The report is of a delivery the history already holds (same {@link deliveryIdentity}): `regel
+ * record` refuses it (exit 2) rather than count one delivery twice.
+ */
+export class DuplicateRunError extends HistoryError {
+  override name = "DuplicateRunError";
 }
 
 // ---------------------------------------------------------------- node-sqlite3-wasm, as used here
@@ -101,6 +113,13 @@ const SCHEMA_VERSION = "1";
  */
 export const RUN_AGGREGATES = `CREATE TABLE IF NOT EXISTS run_aggregates (run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE, name TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (run_id, name));`;
 
+/**
+ * The identity of each recorded run's delivery ({@link deliveryIdentity}). Added after schema 1 as
+ * run_aggregates was: a history written before gets the table when it next records a run (runs
+ * recorded before have no identity, so a copy of one of them cannot be recognised).
+ */
+const RUN_IDENTITY = `CREATE TABLE IF NOT EXISTS run_identity (run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE, identity TEXT NOT NULL UNIQUE);`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -126,6 +145,7 @@ CREATE TABLE IF NOT EXISTS rule_findings (
 );
 CREATE INDEX IF NOT EXISTS runs_bank_rrd ON runs (bank, rrd);
 ${RUN_AGGREGATES}
+${RUN_IDENTITY}
 `;
 
 /**
@@ -286,6 +306,18 @@ export class History {
             `delivery ${run.deliveryId} of bank ${run.bank} is already recorded; use another --delivery-id`,
           );
         }
+        // a history written before the identities were recorded gets the table now
+        this.db.exec(RUN_IDENTITY);
+        if (run.identity !== undefined) {
+          const same = this.db.get(
+            "SELECT runs.id, runs.bank, runs.delivery_id FROM run_identity JOIN runs ON runs.id = run_identity.run_id WHERE run_identity.identity = ?",
+            [run.identity],
+          );
+          if (same !== null)
+            throw new DuplicateRunError(
+              `this report is of a delivery already recorded as run ${String(same.id)} (bank ${String(same.bank)}, delivery ${String(same.delivery_id)}): the same files for the same RRD (${run.identity}); recording it again would count one delivery twice. Nothing was written`,
+            );
+        }
         const info = this.db.run(
           `INSERT INTO runs (bank, delivery_id, rrd, delivered_at, accepted, ruleset, ikbs, ikbs_meeting_controls,
              percentage, blocking_errors, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -304,6 +336,11 @@ export class History {
           ],
         );
         const id = Number(info.lastInsertRowid);
+        if (run.identity !== undefined)
+          this.db.run(
+            "INSERT INTO run_identity (run_id, identity) VALUES (?, ?)",
+            [id, run.identity],
+          );
         for (const rule of Object.keys(run.findings).sort())
           this.db.run(
             "INSERT INTO rule_findings (run_id, rule, count) VALUES (?, ?, ?)",
@@ -532,6 +569,30 @@ export function runFromReport(
   };
   assertCountable(run);
   return run;
+}
+
+/**
+ * The identity of the delivery a report is of, by its provenance: the RRD and every input file
+ * with its sha256 (`delivery:` and a sha256 of those). The same files for the same RRD are the
+ * same delivery, whatever ruleset or options validated them and whatever id it is recorded
+ * under. A report without provenance (written before regel recorded it) is identified by its
+ * content apart from `generatedAt` (`report:` and a sha256).
+ */
+export function deliveryIdentity(report: Report): string {
+  const sha = (text: string) =>
+    createHash("sha256").update(text, "utf8").digest("hex");
+  const inputs = report.provenance?.inputs;
+  if (inputs !== undefined)
+    return `delivery:${sha(
+      JSON.stringify({
+        rrd: report.rrd,
+        inputs: inputs
+          .map((i) => [i.file, i.sha256] as const)
+          .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+      }),
+    )}`;
+  const { generatedAt: _generatedAt, ...content } = report;
+  return `report:${sha(JSON.stringify(content))}`;
 }
 
 /**

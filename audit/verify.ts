@@ -1,9 +1,9 @@
 /**
  * Does a report reproduce? Validate the delivery again with the ruleset, RRD and options the
  * report's provenance names, and compare the new report with the report file byte for byte
- * (apart from `generatedAt`, taken over, `sourcesChecked`, which says only whether this run
- * could find the `.regel` sources, and `plausibility.outliers`, which compare with the history store
- * as it was, taken over). A report reconciled with a quarterly file (`--quarterly`) or compared
+ * (apart from `generatedAt`, taken over, and `sourcesChecked`, which says only whether this run
+ * could find the `.regel` sources). `plausibility.outliers` are evaluated again against the
+ * history store the report names (or `--history`): an edited outlier list does not reproduce. A report reconciled with a quarterly file (`--quarterly`) or compared
  * with a previous delivery (`--previous`) needs that file or folder again: verify refuses without
  * it, naming what the report read. When it does not reproduce, say which hash differs (tool
  * version, ruleset source, compiled module, input file, quarterly file, previous delivery file) and
@@ -39,6 +39,8 @@ import type {
   RulesetProvenance,
 } from "../runtime/report-types.js";
 import { StaleRulesetError } from "../runtime/source-check.js";
+import type { OutliersSection } from "../runtime/outlier-types.js";
+import { loadPlausibility, outliersSection } from "./plausibility-report.js";
 import { toolVersion } from "../runtime/tool-version.js";
 
 /** What to verify. */
@@ -55,6 +57,11 @@ export interface VerifyInput {
   quarterly?: string;
   /** The previous delivery folder, when the report compared with one (`--previous DIR`). */
   previous?: string;
+  /**
+   * The history the report's outliers were evaluated against, when it is not (or no longer) at
+   * the path the report names (`plausibility.outliers.history`).
+   */
+  history?: string;
 }
 
 /** The verdict. */
@@ -234,15 +241,11 @@ export async function verifyReport(input: VerifyInput): Promise<VerifyResult> {
       );
       a.sourcesChecked = b.sourcesChecked;
     }
-  // The outliers compare the delivery with the history store as it was then (audit/
-  // plausibility-report.ts), not with anything in the delivery: take them over, and say so.
-  const outliers = before.plausibility?.outliers;
-  if (outliers !== undefined) {
-    after.plausibility = { ...after.plausibility, outliers };
-    notes.push(
-      "the outliers (plausibility.outliers) compare with the history store as it was when the report was made: taken over from the report, not evaluated again",
-    );
-  }
+  // The outliers compare the delivery with the history store (audit/plausibility-report.ts):
+  // evaluated again against it, so that an edited outlier list does not reproduce.
+  const outlierDifferences = outliersAgain(before, after, input);
+  if (outlierDifferences.note !== undefined)
+    notes.push(outlierDifferences.note);
   // The previous delivery's folder is named as given: take the name over when it is given
   // under another path now (its files are compared by their hashes).
   if (p.previous !== undefined && q.previous !== undefined) {
@@ -262,7 +265,9 @@ export async function verifyReport(input: VerifyInput): Promise<VerifyResult> {
     ),
   );
   const reproduced = reportToJson(after) === input.reportText;
-  const differences = reproduced ? [] : contentDifferences(before, after);
+  const differences = reproduced
+    ? []
+    : [...contentDifferences(before, after), ...outlierDifferences.lines];
   if (!reproduced && hashes.length === 0 && differences.length === 0)
     differences.push(
       "the report file differs from a new report only in its form (whitespace, key order or an edited provenance): it is not the file regel wrote",
@@ -275,6 +280,106 @@ export async function verifyReport(input: VerifyInput): Promise<VerifyResult> {
     notes,
     report: after,
   };
+}
+
+/** Whether two JSON values are equal, whatever the order of their keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (
+    typeof a !== "object" ||
+    typeof b !== "object" ||
+    a === null ||
+    b === null
+  )
+    return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) =>
+        Object.hasOwn(b, k) &&
+        sameJson(
+          (a as Record<string, unknown>)[k],
+          (b as Record<string, unknown>)[k],
+        ),
+    )
+  );
+}
+
+/**
+ * Evaluate the report's outliers (`plausibility.outliers`) again and put them into `after`: the
+ * declarations in force on the RRD under the compiled root, for the bank the section names,
+ * against the history it names (or `input.history`, then named as in the report). The history
+ * compare reads only RRDs before the report's and the peers only other banks, so recording this
+ * delivery since does not change them; a delivery recorded since for an earlier RRD, or another
+ * bank's for this one, does, and the note says so. Throws {@link VerifyError} when the section
+ * was evaluated against a history that is not there now and none is given.
+ */
+function outliersAgain(
+  before: Report,
+  after: Report,
+  input: VerifyInput,
+): { lines: string[]; note: string | undefined } {
+  const recorded = before.plausibility?.outliers;
+  const specs = loadPlausibility(input.compiledRoot, before.rrd);
+  // A report made through the API has no section (only `regel validate` adds it): nothing to
+  // compare.
+  if (recorded === undefined) return { lines: [], note: undefined };
+  const file = input.history ?? recorded.history ?? undefined;
+  if (
+    recorded.status === "evaluated" &&
+    file !== undefined &&
+    !existsSync(file)
+  )
+    throw new VerifyError(
+      `the report's outliers (plausibility.outliers) were evaluated against the history ${file}, which is not there: give --history FILE, the history as it was when the report was made`,
+    );
+  const again: OutliersSection =
+    specs.length === 0
+      ? {
+          status: "not evaluated",
+          reason:
+            "no compiled ruleset in force on the RRD declares a plausibility check",
+          bank: recorded.bank,
+          history: recorded.history,
+          checks: [],
+          explain: [],
+        }
+      : outliersSection(after, specs, {
+          bank: recorded.bank ?? undefined,
+          history: file,
+        });
+  // the history as named in the report, when it is given under another path now
+  again.history = recorded.history;
+  after.plausibility = { ...after.plausibility, outliers: again };
+  const where =
+    file === undefined ? "" : ` against the history ${file} as it is now`;
+  if (sameJson(again, recorded))
+    return {
+      lines: [],
+      note:
+        recorded.status === "evaluated"
+          ? `the outliers (plausibility.outliers) were evaluated again${where}: the same`
+          : undefined,
+    };
+  const lines = [
+    `plausibility.outliers: evaluated again${where}, they differ from the report's (a delivery recorded since for an earlier RRD, or another bank's for this RRD, changes them too)`,
+  ];
+  if (again.status !== recorded.status)
+    lines.push(
+      `plausibility.outliers.status: ${recorded.status} → ${again.status}`,
+    );
+  const explained = new Set(again.explain);
+  const reported = new Set(recorded.explain);
+  for (const e of recorded.explain)
+    if (!explained.has(e))
+      lines.push(`plausibility.outliers.explain: in the report, not now: ${e}`);
+  for (const e of again.explain)
+    if (!reported.has(e))
+      lines.push(`plausibility.outliers.explain: now, not in the report: ${e}`);
+  return { lines, note: undefined };
 }
 
 /**

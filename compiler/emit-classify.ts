@@ -5,13 +5,14 @@
  *
  * - `result CODE [(D|V)] [on E.f, ...]`: a finding of CODE, with that role (when qualified) and,
  *   with `on`, for one of the listed attributes.
- * - `marking E.f = "V" [(D|V)]`: a record of E in the IKB whose f renders as V (role as qualified).
+ * - `marking E.f = "V" [(D|V)]`: a record of E in the IKB whose f renders as V, or whose f holds a
+ *   value that does not fit its type (role as qualified).
  *
  * @module
  */
 import type { AttributeRef } from "../dsl/ast.js";
 import type { ResolvedCategory } from "../dsl/model.js";
-import { doc, join, prop, ts, type Code } from "./code.js";
+import { doc, join, lit, prop, ts, type Code } from "./code.js";
 import { internal, type ModuleContext } from "./emit-context.js";
 import {
   entityHelper,
@@ -57,10 +58,14 @@ function categoryTest(ctx: ModuleContext, category: ResolvedCategory): Code {
     }
     const kind = fieldKind(ctx.ruleset, field.decl.type);
     const read = prop(ts`x`, field.name);
-    const test =
+    const equal =
       kind.k === "text" || kind.k === "code"
         ? ts`${read} === ${m.value.value}`
         : ts`${renderExpr(kind, read)} === ${m.value.value}`;
+    // A value that does not fit the field's type (kept in $invalid, found by the `value is valid`
+    // rule) cannot show that the marking is absent: it counts as the marking, or an unreadable
+    // value would meet the automated controls where the marking itself does not.
+    const test = ts`(${equal} || (x.$invalid !== undefined && Object.hasOwn(x.$invalid, ${lit(field.name)})))`;
     const role =
       m.role === undefined
         ? ts``

@@ -447,8 +447,8 @@ export function interpretRule(
 /**
  * Classify one IKB (Bijlage 3): the categories whose `result` lines match a finding (same rule
  * code; same role when qualified; one of the `on` attributes when given) or whose `marking`
- * lines match a record of the IKB (raw text equal to the marking value; same role when
- * qualified). Categories and blocked payouts are listed in declaration order, without repeats.
+ * lines match a record of the IKB (raw text equal to the marking value, or a value that does not
+ * fit the field's type; same role when qualified). Categories and blocked payouts are listed in declaration order, without repeats.
  */
 export function classifyIkb(
   ruleset: ResolvedRuleset,
@@ -483,7 +483,9 @@ export function classifyIkb(
         if (!entity || !field) return false;
         return own(ikbRecords, entity.name, []).some((row) => {
           const rec = model.decode(entity, row);
-          if (rec.text[field.name] !== mk.value.value) return false;
+          // a malformed value cannot show the marking absent: it counts as the marking
+          if (rec.text[field.name] !== mk.value.value && rec.valid[field.name])
+            return false;
           return (
             mk.role === undefined ||
             roleOf(entity, rec, ikbKeyOf(ruleset, rec, ikbKey)) === mk.role

@@ -138,6 +138,9 @@ describe("docs/guides run as written", () => {
     expect(r.stdout).toMatch(
       /^Voorbeeldbank +2024-Q1-2 +2024-03-29 +2024-04-03T08:00:00\+02:00 +accepted/m,
     );
+    // the same report again, under another delivery id: one delivery, refused
+    expect(r.stdout).toContain("regel record exited with 2");
+    expect(r.stdout).not.toMatch(/^Voorbeeldbank +2024-Q1-3/m);
   });
 
   it("auditor: explain, trace, history and the groeipad assessment", () => {

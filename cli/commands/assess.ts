@@ -2,15 +2,19 @@
  * `regel assess --bank B --year Y [--json] [--html FILE] [--history FILE]`: the groeipad verdict
  * of a bank for a year, with its evidence from the validation history, and the enforcement
  * measures open to the supervisor (options, not a decision). Exit codes: 0 assessed (whatever the
- * verdict), 2 unknown bank or year, a history or ruleset problem, or a recorded run of the bank
+ * verdict), 2 unknown bank or year, a history or ruleset problem (a ruleset it reads that has
+ * errors, as `regel check` reports them, is refused as `regel validate` refuses one), or a recorded run of the bank
  * whose RRD or delivered-at is no real date (named), 3 the `--html` page cannot be
  * written (it is replaced atomically).
  *
  * @module
  */
 import { readFileSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
 import type { Command } from "commander";
-import { findRuleset } from "../../dsl/project.js";
+import { formatDiagnostic, type Diagnostic } from "../../dsl/diagnostics.js";
+import type { ResolvedRuleset } from "../../dsl/model.js";
+import { findRuleset, type Project } from "../../dsl/project.js";
 import { assess, AssessError, type Evidence } from "../../audit/assess.js";
 import { assessmentHtml, assessmentText } from "../../audit/assess-render.js";
 import { DEFAULT_HISTORY, History, HistoryError } from "../../audit/history.js";
@@ -56,7 +60,7 @@ export function register(program: Command): void {
     )
     .addHelpText(
       "after",
-      "\nExit codes: 0 assessed, whatever the verdict (NOT MET is an assessment, not a failure), 2 unknown bank or year, a history or ruleset problem, or a recorded run whose dates are not real, 3 the --html page cannot be written or a bug.",
+      "\nExit codes: 0 assessed, whatever the verdict (NOT MET is an assessment, not a failure), 2 unknown bank or year, a history or ruleset problem (ikb.groeipad, ikb.handhaving or a ruleset they extend or use has errors: regel check), or a recorded run whose dates are not real, 3 the --html page cannot be written or a bug.",
     )
     .action(async (options: Options) => {
       const out = await runAssess(options);
@@ -64,6 +68,38 @@ export function register(program: Command): void {
       printErr(out.stderr);
       process.exitCode = out.code;
     });
+}
+
+/**
+ * The error diagnostics of the rulesets an assessment reads: every version of `ikb.groeipad` and
+ * `ikb.handhaving` (a newest version that does not resolve would leave an older one in its place)
+ * and the files of the `extends` / `uses` chains of the versions found (the working-day calendar).
+ */
+function errorsOfNeeded(
+  project: Project,
+  found: (ResolvedRuleset | undefined)[],
+): Diagnostic[] {
+  const names = new Set(["ikb.groeipad", "ikb.handhaving"]);
+  const files = new Set<string>();
+  const todo = found.filter((r): r is ResolvedRuleset => r !== undefined);
+  for (let r = todo.pop(); r !== undefined; r = todo.pop()) {
+    if (files.has(resolve(r.file))) continue;
+    files.add(resolve(r.file));
+    names.add(r.name);
+    for (const ref of [
+      ...(r.extends === undefined ? [] : [r.extends]),
+      ...r.uses,
+    ]) {
+      const next = findRuleset(project, ref);
+      if (next !== undefined) todo.push(next);
+    }
+  }
+  return project.diagnostics.filter(
+    (d) =>
+      d.severity === "error" &&
+      (files.has(resolve(d.span.file)) ||
+        names.has(basename(dirname(resolve(d.span.file))))),
+  );
 }
 
 /** Run `regel assess` and return what it prints (the HTML file is written as a side effect). */
@@ -83,6 +119,18 @@ export async function runAssess(
   if (groeipad === undefined)
     return fail(`no ikb.groeipad ruleset under ${loaded.folder}`);
   const handhaving = findRuleset(loaded.project, "ikb.handhaving");
+  // As `regel validate` never runs a ruleset that does not check (compile refuses it, and a
+  // source edited since is refused as stale), no verdict rests on a ruleset with errors.
+  const errors = errorsOfNeeded(loaded.project, [groeipad, handhaving]);
+  if (errors.length > 0)
+    return fail(
+      `the rulesets the assessment needs have errors (regel check ${loaded.folder}); no assessment made:\n${errors
+        .slice(0, 5)
+        .map((d) => formatDiagnostic(d, undefined))
+        .join(
+          "\n",
+        )}${errors.length > 5 ? `\n(and ${errors.length - 5} more)` : ""}`,
+    );
   let evidence: { values: Evidence; source: string } | undefined;
   if (options.evidence !== undefined) {
     let data: unknown;

@@ -1,7 +1,8 @@
 /**
  * `regel record <report.json> --bank B --delivery-id ID --delivered-at ISO [--history FILE]`:
  * record a validation run (from the JSON report `regel validate --out` wrote) in the history
- * database. Exit codes: 0 recorded, 2 bad input (a report that does not match
+ * database. Exit codes: 0 recorded, 2 bad input (a report of a delivery the history already holds,
+ * by its input files and RRD: audit/history.ts deliveryIdentity; a report that does not match
  * docs/report-schema.json: every problem with its path, an `rrd` that is not a calendar day among
  * them; counts, or their sums, beyond 2^53 - 1,
  * which JavaScript cannot hold exactly) or a history problem (nothing written),
@@ -18,6 +19,7 @@ import type { Command } from "commander";
 import {
   assertRecordable,
   DEFAULT_HISTORY,
+  deliveryIdentity,
   History,
   HistoryError,
   runFromReport,
@@ -55,6 +57,10 @@ export function register(program: Command): void {
     )
     .option("--history <file>", "history database", DEFAULT_HISTORY)
     .option("--json", "print the recorded run as JSON")
+    .addHelpText(
+      "after",
+      "\nA report of a delivery the history already holds (the same input files, by their sha256 in the report's provenance, for the same RRD; under any bank or delivery id) is refused: one delivery is never counted twice.\nExit codes: 0 recorded, 2 the report or the history is refused (nothing written), 3 a broken installation.",
+    )
     .action((report: string, options: Options) => {
       const out = runRecord(report, options);
       printOut(out.stdout);
@@ -101,7 +107,10 @@ export function runRecord(reportPath: string, options: Options): CommandOutput {
   let history: History | undefined;
   try {
     const report = readReport(reportPath);
-    const run = runFromReport(report, options);
+    const run = {
+      ...runFromReport(report, options),
+      identity: deliveryIdentity(report),
+    };
     assertRecordable(report, options.deliveredAt);
     history = History.open(options.history, { create: true });
     const id = history.record(run);

@@ -1,5 +1,5 @@
 /**
- * `regel verify <report.json> --delivery DIR [--compiled DIR] [--quarterly FILE] [--previous DIR]`: validate the delivery again with
+ * `regel verify <report.json> --delivery DIR [--compiled DIR] [--quarterly FILE] [--previous DIR] [--history FILE]`: validate the delivery again with
  * the ruleset, RRD and options the report names and state whether the report reproduces exactly
  * (byte for byte apart from timing); when it does not, which hash differs (an input file, a
  * ruleset source, the compiled module, the tool version) and which findings and counts differ.
@@ -28,6 +28,7 @@ interface Options {
   tempDir?: string;
   quarterly?: string;
   previous?: string;
+  history?: string;
   json?: boolean;
 }
 
@@ -116,6 +117,7 @@ export async function runVerify(
       tempDir: options.tempDir,
       quarterly: options.quarterly,
       previous: options.previous,
+      history: options.history,
     });
     return {
       code: result.reproduced ? EXIT.ok : EXIT.failed,
@@ -156,6 +158,10 @@ export function register(program: Command): void {
     .option(
       "--previous <dir>",
       "the previous delivery the report compared with (needed when the report records one)",
+    )
+    .option(
+      "--history <file>",
+      "the history the report's outliers were evaluated against (plausibility.outliers), when it is no longer where the report names it; they are evaluated again against it",
     )
     .option("--json", "print the verdict and what differs as JSON")
     // exit 1 means "not reproduced": a usage error (a missing argument) must not look like one

@@ -592,6 +592,50 @@ describe("aims and averages", () => {
       "average deliveries until accepted in 2022 (every RRD of the year): 1.50",
     );
   });
+
+  it("names the RRDs of the year with no accepted delivery instead of leaving them out of the average unseen", () => {
+    const runs = [
+      ...history(),
+      run({
+        deliveryId: "2022-q2-1",
+        rrd: "2022-07-15",
+        deliveredAt: "2022-07-18T10:00:00+02:00",
+        accepted: false,
+      }),
+      run({
+        deliveryId: "2022-q2-2",
+        rrd: "2022-07-15",
+        deliveredAt: "2022-07-20T10:00:00+02:00",
+        accepted: false,
+      }),
+      run({
+        deliveryId: "2022-c",
+        rrd: "2022-10-14",
+        deliveredAt: "2022-10-17T10:00:00+02:00",
+        accepted: true,
+      }),
+    ];
+    const a = assess({ bank: "BANK1", year: 2022, runs, groeipad, handhaving });
+    // the July RRD was never accepted: no count to average, so it is named
+    expect(a.averageDeliveriesUntilAccepted).toBe(1.5);
+    expect(a.rrdsWithoutAcceptance).toEqual([
+      { rrd: "2022-07-15", deliveries: 2 },
+    ]);
+    const text = assessmentText(a);
+    expect(text).not.toContain("every RRD of the year");
+    expect(text).toContain(
+      "average deliveries until accepted in 2022 (the RRDs of the year with an accepted delivery): 1.50",
+    );
+    expect(text).toContain(
+      "RRDs of 2022 with no accepted delivery (not in the average): 2022-07-15 (2 deliveries, none accepted)",
+    );
+    expect(text).toContain(
+      "note: other RRDs in 2022 not assessed: 2022-04-22, 2022-07-15 (2 deliveries, none accepted)",
+    );
+    expect(assessmentHtml(a)).toContain(
+      "2022-07-15 (2 deliveries, none accepted)",
+    );
+  });
 });
 
 describe("assess with evidence from the supervisor's file", () => {

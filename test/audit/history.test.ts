@@ -4,7 +4,13 @@
  * writer killed mid-write (integrity ok, every committed run complete, no partial run).
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -299,8 +305,19 @@ describe("regel record / regel history", () => {
       deliveredAt: "2023-04-26T15:00:00+02:00",
     });
     expect(ok.stdout).toContain("recorded run 3");
+    // another bank's delivery: a report of its own (the same report would be the same delivery)
+    const r4 = writeReport(
+      "r4.json",
+      report({
+        rrd: "2023-04-21",
+        status: "accepted",
+        meeting: 950,
+        count: 1000,
+        findings: { dmc0000: 50 },
+      }),
+    );
     expect(
-      runRecord(r3, {
+      runRecord(r4, {
         ...base,
         bank: "OTHER",
         deliveryId: "x",
@@ -347,6 +364,79 @@ describe("regel record / regel history", () => {
     expect(JSON.parse(runHistory({ history, json: true }).stdout)).toHaveLength(
       4,
     );
+  });
+
+  it("refuses a report of a delivery already recorded under another id (same files, same RRD), and writes nothing", () => {
+    const own = join(dir, "identity.sqlite");
+    const withInputs = (sha: string, maxSamples: number): Report => ({
+      ...report({
+        rrd: "2024-03-31",
+        status: "accepted",
+        meeting: 9,
+        count: 10,
+        findings: { dmc0000: 1 },
+      }),
+      provenance: {
+        ruleset: {
+          id: "ikb.glo@1.3.0",
+          compiled: { file: "ikb.glo/1.3.0.mjs", sha256: "c".repeat(64) },
+          sources: [],
+          sourcesChecked: "unrecorded",
+        },
+        groeipad: null,
+        inputs: [
+          { file: "natural_person.csv", bytes: 9, sha256: sha, rows: 1 },
+        ],
+        rrdChosenBy: "--rrd",
+        options: { showPersonalData: false, maxSamples, maxFieldLength: 100 },
+      },
+    });
+    const first = writeReport(
+      "identity-1.json",
+      withInputs("a".repeat(64), 50),
+    );
+    const opts = (deliveryId: string) => ({
+      bank: "BANK1",
+      history: own,
+      deliveryId,
+      deliveredAt: "2024-04-02T10:00:00+02:00",
+    });
+    expect(runRecord(first, opts("q1-1")).code).toBe(0);
+    // the same file again, and the same delivery validated with other options
+    for (const again of [
+      first,
+      writeReport("identity-2.json", withInputs("a".repeat(64), 10)),
+    ]) {
+      const out = runRecord(again, opts("q1-2"));
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain("already recorded as run 1");
+      expect(out.stderr).toContain("delivery q1-1");
+    }
+    expect(
+      JSON.parse(runHistory({ history: own, json: true }).stdout),
+    ).toHaveLength(1);
+    // other files for the same RRD are another delivery
+    const other = writeReport(
+      "identity-3.json",
+      withInputs("b".repeat(64), 50),
+    );
+    expect(runRecord(other, opts("q1-2")).code).toBe(0);
+    // a report without provenance: the same content is the same delivery
+    const bare = writeReport(
+      "identity-4.json",
+      report({
+        rrd: "2024-03-31",
+        status: "accepted",
+        meeting: 1,
+        count: 1,
+        findings: {},
+      }),
+    );
+    expect(runRecord(bare, opts("q1-3")).code).toBe(0);
+    expect(runRecord(bare, opts("q1-4")).code).toBe(2);
+    expect(
+      JSON.parse(runHistory({ history: own, json: true }).stdout),
+    ).toHaveLength(3);
   });
 
   it("refuses what is not a report, and an unknown bank lists the banks", () => {
@@ -410,6 +500,63 @@ describe("regel record / regel history", () => {
       percentage: 88,
       norm: 90,
     });
+  });
+
+  it("regel assess refuses when a ruleset it reads has errors (as regel check reports them), and not for another ruleset's", async () => {
+    const copy = (name: string) =>
+      cpSync(join(ROOT, "rulesets", name), join(folder, name), {
+        recursive: true,
+      });
+    const folder = mkdtempSync(join(dir, "rulesets-"));
+    for (const name of ["ikb.groeipad", "ikb.handhaving", "nl.werkdagen"])
+      copy(name);
+    const groeipadFile = join(folder, "ikb.groeipad", "1.0.0.regel");
+    const good = readFileSync(groeipadFile, "utf8");
+    // an error in a ruleset no assessment reads leaves the assessment as it is
+    copy("vp.bankgegevens");
+    const vp = join(folder, "vp.bankgegevens", "1.0.0.regel");
+    writeFileSync(vp, `${readFileSync(vp, "utf8")}\nrule broken {\n`);
+    const fine = await runAssess({
+      bank: "BANK1",
+      year: "2023",
+      history,
+      rulesets: folder,
+    });
+    expect(fine.code).toBe(0);
+    expect(fine.stdout).toContain("automated_controls_pass >= 95 %");
+    // a norm that names an unknown metric (REG206) would be judged without that requirement
+    writeFileSync(
+      groeipadFile,
+      good.replace(
+        "automated_controls_pass >= automated_controls_norm",
+        "automated_controls_pas >= automated_controls_norm",
+      ),
+    );
+    const broken = await runAssess({
+      bank: "BANK1",
+      year: "2023",
+      history,
+      rulesets: folder,
+    });
+    expect(broken.code).toBe(2);
+    expect(broken.stdout).toBe("");
+    expect(broken.stderr).toContain("have errors");
+    expect(broken.stderr).toContain("REG206");
+    // the working-day calendar the groeipad ruleset uses
+    writeFileSync(groeipadFile, good);
+    const calendar = join(folder, "nl.werkdagen", "1.0.0.regel");
+    writeFileSync(
+      calendar,
+      `${readFileSync(calendar, "utf8")}\nrule broken {\n`,
+    );
+    const noCalendar = await runAssess({
+      bank: "BANK1",
+      year: "2023",
+      history,
+      rulesets: folder,
+    });
+    expect(noCalendar.code).toBe(2);
+    expect(noCalendar.stderr).toContain("nl.werkdagen");
   });
 
   it("regel assess: unknown bank or year lists what exists; a bad year is refused", async () => {

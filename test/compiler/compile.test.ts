@@ -533,6 +533,16 @@ describe("classification and exported data", () => {
     });
     const marked = decode(m, "NP", { ...base, yn: "N" });
     expect(m.classify([], { NP: [marked] }).categories).toEqual(["c1"]);
+    // a value not in the code list (val0001's finding) cannot show the marking absent
+    const malformed = decode(m, "NP", { ...base, yn: "n" });
+    expect(malformed.$invalid).toEqual({ yn: "n" });
+    expect(m.classify([], { NP: [malformed] })).toEqual({
+      categories: ["c1"],
+      payoutsBlocked: ["p1"],
+      meetsAutomatedControls: false,
+    });
+    const emptyMarking = decode(m, "NP", { ...base, yn: "" });
+    expect(m.classify([], { NP: [emptyMarking] }).categories).toEqual([]);
     const representative = decode(m, "NP", {
       ikb_id: "C1",
       customer_id: "C9",

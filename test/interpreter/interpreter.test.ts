@@ -677,6 +677,10 @@ describe("reference interpreter on a ruleset", () => {
       classifyIkb(rs, [], { NP: [np("K1", ""), np("V1", "TWIJFEL")] }),
     ).toEqual(hit);
     expect(classifyIkb(rs, [], { NP: [np("V1", "twijfel")] })).toEqual(none);
+    // a malformed marking value (longer than text(20)) cannot show the marking absent
+    const malformed = "TWIJFEL".padEnd(21, "?");
+    expect(classifyIkb(rs, [], { NP: [np("V1", malformed)] })).toEqual(hit);
+    expect(classifyIkb(rs, [], { NP: [np("K1", malformed)] })).toEqual(none);
   });
 
   it("checks files in memory", () => {

@@ -113,6 +113,7 @@ describe("Content-Security-Policy", () => {
       deliveries: [],
       deliveriesUntilAccepted: null,
       averageDeliveriesUntilAccepted: null,
+      rrdsWithoutAcceptance: [],
       deliveriesBeforeAcceptance: 0,
       norms: [],
       measures: [],

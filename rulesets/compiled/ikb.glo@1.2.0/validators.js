@@ -3999,7 +3999,8 @@ function $category_identity(findings, ikb) {
         const rows = $ikbRows(ikb, "NP");
         for (let i = 0; i < rows.length; i++) {
             const x = rows[i];
-            if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD")
+            if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD" ||
+                (x.$invalid !== undefined && Object.hasOwn(x.$invalid, "reliability_indicator_code")))
                 return true;
         }
     }
@@ -4007,7 +4008,8 @@ function $category_identity(findings, ikb) {
         const rows = $ikbRows(ikb, "NNP");
         for (let i = 0; i < rows.length; i++) {
             const x = rows[i];
-            if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD")
+            if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD" ||
+                (x.$invalid !== undefined && Object.hasOwn(x.$invalid, "reliability_indicator_code")))
                 return true;
         }
     }
@@ -4015,7 +4017,8 @@ function $category_identity(findings, ikb) {
         const rows = $ikbRows(ikb, "NNP");
         for (let i = 0; i < rows.length; i++) {
             const x = rows[i];
-            if (x.legal_capacity_code === "ONBEKEND")
+            if (x.legal_capacity_code === "ONBEKEND" ||
+                (x.$invalid !== undefined && Object.hasOwn(x.$invalid, "legal_capacity_code")))
                 return true;
         }
     }
@@ -4036,7 +4039,9 @@ function $category_eligibility(findings, ikb) {
         const rows = $ikbRows(ikb, "NP");
         for (let i = 0; i < rows.length; i++) {
             const x = rows[i];
-            if (x.eligibility_indicator_code === "TWIJFEL" && $role_NP(x, undefined) === "D")
+            if ((x.eligibility_indicator_code === "TWIJFEL" ||
+                (x.$invalid !== undefined && Object.hasOwn(x.$invalid, "eligibility_indicator_code"))) &&
+                $role_NP(x, undefined) === "D")
                 return true;
         }
     }
@@ -4044,7 +4049,9 @@ function $category_eligibility(findings, ikb) {
         const rows = $ikbRows(ikb, "NNP");
         for (let i = 0; i < rows.length; i++) {
             const x = rows[i];
-            if (x.eligibility_indicator_code === "TWIJFEL" && $role_NNP(x, undefined) === "D")
+            if ((x.eligibility_indicator_code === "TWIJFEL" ||
+                (x.$invalid !== undefined && Object.hasOwn(x.$invalid, "eligibility_indicator_code"))) &&
+                $role_NNP(x, undefined) === "D")
                 return true;
         }
     }
@@ -4076,7 +4083,8 @@ function $category_amount(findings, ikb) {
         const rows = $ikbRows(ikb, "BA");
         for (let i = 0; i < rows.length; i++) {
             const x = rows[i];
-            if (x.type_of_third_party_account === "ONBEKEND")
+            if (x.type_of_third_party_account === "ONBEKEND" ||
+                (x.$invalid !== undefined && Object.hasOwn(x.$invalid, "type_of_third_party_account")))
                 return true;
         }
     }
@@ -4111,7 +4119,8 @@ function $category_claim(findings, ikb) {
         const rows = $ikbRows(ikb, "RE");
         for (let i = 0; i < rows.length; i++) {
             const x = rows[i];
-            if (x.type_of_representation_competence === "ONBEKEND")
+            if (x.type_of_representation_competence === "ONBEKEND" ||
+                (x.$invalid !== undefined && Object.hasOwn(x.$invalid, "type_of_representation_competence")))
                 return true;
         }
     }

@@ -5303,7 +5303,8 @@ function $category_identity(findings, ikb) {
         const rows = $ikbRows(ikb, "NP");
         for (let i = 0; i < rows.length; i++) {
             const x = rows[i];
-            if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD")
+            if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD" ||
+                (x.$invalid !== undefined && Object.hasOwn(x.$invalid, "reliability_indicator_code")))
                 return true;
         }
     }
@@ -5311,7 +5312,8 @@ function $category_identity(findings, ikb) {
         const rows = $ikbRows(ikb, "NNP");
         for (let i = 0; i < rows.length; i++) {
             const x = rows[i];
-            if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD")
+            if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD" ||
+                (x.$invalid !== undefined && Object.hasOwn(x.$invalid, "reliability_indicator_code")))
                 return true;
         }
     }
@@ -5319,7 +5321,8 @@ function $category_identity(findings, ikb) {
         const rows = $ikbRows(ikb, "NNP");
         for (let i = 0; i < rows.length; i++) {
             const x = rows[i];
-            if (x.legal_capacity_code === "ONBEKEND")
+            if (x.legal_capacity_code === "ONBEKEND" ||
+                (x.$invalid !== undefined && Object.hasOwn(x.$invalid, "legal_capacity_code")))
                 return true;
         }
     }
@@ -5344,7 +5347,9 @@ function $category_eligibility(findings, ikb) {
         const rows = $ikbRows(ikb, "NP");
         for (let i = 0; i < rows.length; i++) {
             const x = rows[i];
-            if (x.eligibility_indicator_code === "TWIJFEL" && $role_NP(x, undefined) === "D")
+            if ((x.eligibility_indicator_code === "TWIJFEL" ||
+                (x.$invalid !== undefined && Object.hasOwn(x.$invalid, "eligibility_indicator_code"))) &&
+                $role_NP(x, undefined) === "D")
                 return true;
         }
     }
@@ -5352,7 +5357,9 @@ function $category_eligibility(findings, ikb) {
         const rows = $ikbRows(ikb, "NNP");
         for (let i = 0; i < rows.length; i++) {
             const x = rows[i];
-            if (x.eligibility_indicator_code === "TWIJFEL" && $role_NNP(x, undefined) === "D")
+            if ((x.eligibility_indicator_code === "TWIJFEL" ||
+                (x.$invalid !== undefined && Object.hasOwn(x.$invalid, "eligibility_indicator_code"))) &&
+                $role_NNP(x, undefined) === "D")
                 return true;
         }
     }
@@ -5387,7 +5394,8 @@ function $category_amount(findings, ikb) {
         const rows = $ikbRows(ikb, "BA");
         for (let i = 0; i < rows.length; i++) {
             const x = rows[i];
-            if (x.type_of_third_party_account === "ONBEKEND")
+            if (x.type_of_third_party_account === "ONBEKEND" ||
+                (x.$invalid !== undefined && Object.hasOwn(x.$invalid, "type_of_third_party_account")))
                 return true;
         }
     }
@@ -5426,7 +5434,8 @@ function $category_claim(findings, ikb) {
         const rows = $ikbRows(ikb, "RE");
         for (let i = 0; i < rows.length; i++) {
             const x = rows[i];
-            if (x.type_of_representation_competence === "ONBEKEND")
+            if (x.type_of_representation_competence === "ONBEKEND" ||
+                (x.$invalid !== undefined && Object.hasOwn(x.$invalid, "type_of_representation_competence")))
                 return true;
         }
     }
