@@ -325,6 +325,12 @@ function checkFits(
       if (t.kind === "integer") {
         if (lit.kind === "Decimal")
           bad(`${label} is an integer field; ${lit.text} has decimals`);
+        // A delivery's integer cell beyond 2^53 − 1 is not a valid value (it has no exact
+        // number), so the example would blame the rule for a value no delivery can hold.
+        else if (!isSafeIntegerText(lit.text))
+          bad(
+            `${lit.text} is beyond the integers ${label} can hold exactly (at most ${Number.MAX_SAFE_INTEGER} either side of 0); write "${lit.text}" to feed it as raw CSV text`,
+          );
         return;
       }
       if (t.kind !== "decimal")
@@ -377,6 +383,13 @@ function checkFits(
       );
       return;
   }
+}
+
+/** Whether the digits of an integer literal are within ±(2^53 − 1), where every integer is exact. */
+function isSafeIntegerText(text: string): boolean {
+  const value = BigInt(text);
+  const max = BigInt(Number.MAX_SAFE_INTEGER);
+  return value <= max && value >= -max;
 }
 
 function describeField(field: ResolvedField): string {

@@ -1789,6 +1789,27 @@ ${npRule("require count(XX) = 0")}`),
     at: [{ marker: "2023-02-30" }, { marker: "1970-01-01 }", nth: 1 }],
   },
   {
+    code: "REG403",
+    title:
+      "an integer beyond 2^53 − 1, which no delivery cell holds exactly: at the value, not a verdict (REG408) blamed on the rule",
+    files: T(`
+rule dmc0101 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity signalling
+  implements br art 2
+  for BA
+  require count_of_depositors is present
+  example fail BA { account_id: "1" }
+  example pass BA { account_id: "2", count_of_depositors: 9007199254740993 }
+  example pass BA { account_id: "3", count_of_depositors: -9007199254740992 }
+  example pass BA { account_id: "4", count_of_depositors: 9007199254740991 }
+`),
+    compiled: true,
+    at: [{ marker: "9007199254740993" }, { marker: "-9007199254740992" }],
+    message:
+      'count_of_depositors` can hold exactly (at most 9007199254740991 either side of 0); write "9007199254740993"',
+  },
+  {
     code: "REG404",
     title: "example about an entity the rule does not target",
     files: T(
