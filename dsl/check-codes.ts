@@ -167,6 +167,7 @@ export const CODES = {
   exampleVerdictDiffers: "REG408",
   exampleRecordNotInIkb: "REG409",
   exampleUnrepresentable: "REG410",
+  exampleRrdOutsideValidity: "REG411",
 } as const;
 
 /** A diagnostic code of the checker. */
@@ -401,4 +402,6 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A `with` record of a record example that is not in the subject's IKB, so no rule could ever see it on a delivery.",
   REG410:
     "An example no delivery file can hold: a value with a character its file's encoding cannot write, or with the delimiter or a line break of a `quote none` file.",
+  REG411:
+    "A record example whose `rrd` lies outside the validity (`valid from ... until ...`) of the version that declares it: no delivery on that day is checked with this version.",
 };

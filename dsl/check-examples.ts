@@ -32,6 +32,41 @@ import { isRealDate, isRealDateTime, literalScale } from "./types.js";
 /** The IKB key an example record gets when it does not give one (docs/language.md, "Examples"). */
 export const EXAMPLE_IKB_KEY = "IKB-1";
 
+/** The reporting reference date of an example without `rrd`, when its version is valid on that day. */
+export const DEFAULT_EXAMPLE_RRD = "2024-01-01";
+
+/** A version's validity: `valid from` (inclusive) and `until` (exclusive), `YYYY-MM-DD`. */
+export interface Validity {
+  validFrom: string | undefined;
+  validUntil: string | undefined;
+}
+
+/** Whether the day `rrd` (`YYYY-MM-DD`) lies within `validity`; a version without `valid from` is valid on every day. */
+export function withinValidity(validity: Validity, rrd: string): boolean {
+  // ISO dates compare as text
+  if (validity.validFrom !== undefined && rrd < validity.validFrom)
+    return false;
+  return validity.validUntil === undefined || rrd < validity.validUntil;
+}
+
+/**
+ * The RRD of an example that gives none, on which its version is valid (the runtime never checks a
+ * delivery of another day with it): {@link DEFAULT_EXAMPLE_RRD}, else the nearest valid day, the
+ * version's `valid from` day or the day before its `until`.
+ */
+export function defaultExampleRrd(validity: Validity): string {
+  const { validFrom, validUntil } = validity;
+  if (validFrom !== undefined && DEFAULT_EXAMPLE_RRD < validFrom)
+    return validFrom;
+  if (validUntil !== undefined && DEFAULT_EXAMPLE_RRD >= validUntil) {
+    const dayBefore = new Date(`${validUntil}T00:00:00Z`);
+    dayBefore.setUTCDate(dayBefore.getUTCDate() - 1);
+    const last = dayBefore.toISOString().slice(0, 10);
+    return validFrom !== undefined && last < validFrom ? validFrom : last;
+  }
+  return DEFAULT_EXAMPLE_RRD;
+}
+
 /** A literal of an example as the CSV cell text it stands for. */
 export function literalCell(lit: Literal): string {
   switch (lit.kind) {
@@ -78,6 +113,23 @@ export function checkExamples(
           CODES.exampleBadLiteral,
           `${ex.rrd.text} is not a real calendar day`,
           ex.rrd.span,
+        );
+      } else if (
+        ex.rrd !== undefined &&
+        // An inheriting version does not run such an example (interpreter/example-runner.ts);
+        // only the version that declares it answers for its day.
+        ex.span.file === index.rs.file &&
+        !withinValidity(index.rs, ex.rrd.text)
+      ) {
+        reporter.report(
+          CODES.exampleRrdOutsideValidity,
+          `rrd ${ex.rrd.text} is outside the validity of ${index.rs.id} (${validityText(index.rs)}): no delivery of that day is checked with this version`,
+          ex.rrd.span,
+          {
+            notes: [
+              `give a day on which ${index.rs.id} is valid, or leave \`rrd\` out (the example then runs on ${defaultExampleRrd(index.rs)})`,
+            ],
+          },
         );
       }
       const subject = checkRecord(index, reporter, ex.subject);
@@ -147,6 +199,11 @@ export function checkExamples(
       rule.code.span,
     );
   }
+}
+
+/** `valid from 2020-01-01 until 2023-07-01`, as the header says it. */
+function validityText(validity: Validity): string {
+  return `valid from ${validity.validFrom ?? "?"}${validity.validUntil === undefined ? "" : ` until ${validity.validUntil}`}`;
 }
 
 /** The text an example record gives for a field; undefined when it does not give the field. */

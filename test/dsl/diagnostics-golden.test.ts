@@ -1891,6 +1891,29 @@ rule dup002 "Same name"
       'example fail#1 of `dup002` cannot be written as a delivery file: "€" (U+20AC) cannot be written in iso-8859-1, the encoding of customers.txt',
   },
   {
+    code: "REG411",
+    title:
+      "a record example whose rrd its version is not valid on; the same example inherited by a version valid on that day is not reported there",
+    files: {
+      "t.regel": BASE.replace(
+        "  valid from 2023-01-01\n",
+        "  valid from 2023-01-01 until 2024-01-01\n",
+      ).replace(
+        'example fail NP { customer_id: "1" }',
+        'example fail rrd 2024-01-01 NP { customer_id: "1" }',
+      ),
+      "u.regel": `ruleset t.base@1.1.0 "Base"
+  extends t.base@1.0.0
+  valid from 2024-01-01
+  source br "Beleidsregel"
+`,
+    },
+    compiled: true,
+    at: [{ marker: "2024-01-01 NP" }],
+    message:
+      "rrd 2024-01-01 is outside the validity of t.base@1.0.0 (valid from 2023-01-01 until 2024-01-01)",
+  },
+  {
     code: "REG409",
     title: "a with record in another IKB than the subject",
     files: T(
