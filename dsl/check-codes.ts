@@ -168,6 +168,7 @@ export const CODES = {
   exampleRecordNotInIkb: "REG409",
   exampleUnrepresentable: "REG410",
   exampleRrdOutsideValidity: "REG411",
+  exampleOtherRecordType: "REG412",
 } as const;
 
 /** A diagnostic code of the checker. */
@@ -404,4 +405,6 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "An example no delivery file can hold: a value with a character its file's encoding cannot write, or with the delimiter or a line break of a `quote none` file.",
   REG411:
     "A record example whose `rrd` lies outside the validity (`valid from ... until ...`) of the version that declares it: no delivery on that day is checked with this version.",
+  REG412:
+    'An example record of a record type (`record "C"`) whose type field gives another code: on a delivery that row is not a record of its entity.',
 };

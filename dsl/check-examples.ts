@@ -355,10 +355,44 @@ function checkRecord(
       );
       continue;
     }
-    if (fv.value !== undefined && fv.value !== null)
+    if (fv.value !== undefined && fv.value !== null) {
       checkFits(index, reporter, entity, f, fv.value);
+      checkRecordTypeCode(index, reporter, entity, f, fv.value);
+    }
   }
   return entity;
+}
+
+/**
+ * REG412: the first field of a record type (`record "C"`) is its type code, the one thing that
+ * makes a row of the shared file a record of this entity. An example record that gives it another
+ * code stands for a row a delivery reads as another entity's record (or an unknown type), while
+ * the example would check it as this entity's.
+ */
+function checkRecordTypeCode(
+  index: RulesetIndex,
+  reporter: Reporter,
+  entity: ResolvedEntity,
+  field: ResolvedField,
+  lit: Literal,
+): void {
+  if (entity.record === undefined || entity.fields[0] !== field) return;
+  const code = literalCell(lit);
+  if (code === entity.record) return;
+  const owner = [...index.rs.entities.values()].find(
+    (e) => e.file === entity.file && e.record === code,
+  );
+  reporter.report(
+    CODES.exampleOtherRecordType,
+    `a \`${entity.name}\` record has the type code ${JSON.stringify(entity.record)} in \`${field.name}\`, not ${JSON.stringify(code)}: ${owner === undefined ? `on a delivery this row of ${entity.file ?? "its file"} is of an unknown record type` : `on a delivery this row is a record of \`${owner.name}\``}`,
+    lit.span,
+    {
+      notes: [
+        `leave \`${field.name}\` out: an example record of a record type gets its code`,
+      ],
+      suggestion: JSON.stringify(entity.record),
+    },
+  );
 }
 
 /** Whether a typed literal fits a field. String literals always do: they are the raw CSV text. */

@@ -1914,6 +1914,60 @@ rule dup002 "Same name"
       "rrd 2024-01-01 is outside the validity of t.base@1.0.0 (valid from 2023-01-01 until 2024-01-01)",
   },
   {
+    code: "REG412",
+    title:
+      "example records of a record type with another entity's code or an unknown code: subject, with record and file example row",
+    files: {
+      "t.regel": `ruleset t.rec@1.0.0
+  source spec "Spec"
+
+entity CU "Customer"
+  file "scv.txt" delimiter "|" header none record "C"
+  key customer_id
+  field record_type: text(1) required
+  field customer_id: text(20) required
+
+entity AC "Account"
+  file "scv.txt" delimiter "|" header none record "A"
+  key customer_id, account_id
+  field record_type: text(1) required
+  field customer_id: text(20) required
+  field account_id: text(20) required
+
+ikb "SCV"
+  key customer_id
+  depositor CU by customer_id
+
+rule scv001 "Type"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for CU
+  require record_type = "C"
+  example fail CU { record_type: "A", customer_id: "C1" }
+  example pass CU { customer_id: "C1", record_type: "C" } with AC { record_type: "X", account_id: "A1" }
+
+rule scv002 "Unique"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for file CU
+  require unique customer_id
+  example fail file CU rows { customer_id: "C1" }, { record_type: "A", customer_id: "C1" }
+  example pass file CU rows { customer_id: "C1" }
+`,
+    },
+    compiled: true,
+    at: [
+      { marker: '"A", customer_id: "C1" }' },
+      { marker: '"X"' },
+      { marker: '"A", customer_id: "C1" }', nth: 1 },
+    ],
+    suggestion: '"C"',
+    message:
+      'a `CU` record has the type code "C" in `record_type`, not "A": on a delivery this row is a record of `AC`',
+  },
+  {
     code: "REG409",
     title: "a with record in another IKB than the subject",
     files: T(
