@@ -275,6 +275,50 @@ rule nm001 "Name"
     );
   });
 
+  it("refuse a date or decimal string written in the file's dialect (REG410): a record example would read it as no value, a file example's file as a valid one", async () => {
+    const text = `ruleset t.dia@1.0.0
+  source spec "Spec"
+
+entity CU "Customer"
+  file "customers.txt" delimiter "|" header none dates "DDMMYYYY" decimal ","
+  key customer_id
+  field customer_id: text(20) required
+  field opened_on: date format "DD-MM-YYYY"
+  field born: date
+  field balance: money
+
+rule scv001 "Balance"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for CU
+  require balance = 12.50
+  example fail CU { customer_id: "C1", balance: "12,50" }
+  example pass CU { customer_id: "C1", balance: 12.50 }
+  example fail CU { customer_id: "C1", balance: "12.5x", opened_on: "31012020", born: "2020-01-31" }
+
+rule scv002 "Sum"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for file CU
+  require sum balance = 12.50
+  example pass file CU rows { customer_id: "C1", balance: "12,50" }
+  example fail file CU rows { customer_id: "C1", opened_on: "31-01-2020" }
+  example pass file CU rows { customer_id: "C1", balance: "12.50", born: "31012020" }
+  example fail file CU rows { customer_id: "C1", balance: 12.40 }
+`;
+    const p = loadProjectFromTexts(new Map([["t.regel", text]]));
+    expect(p.diagnostics).toEqual([]);
+    const { diagnostics } = await checkExamplesCompiled(p, { cacheDir: null });
+    expect(
+      diagnostics.map((d) => `${d.code} ${d.span.start.line}`).sort(),
+    ).toEqual(["REG410 18", "REG410 28", "REG410 29", "REG410 30"]);
+    expect(diagnostics.map((d) => d.message).sort()[0]).toContain(
+      'balance "12,50" is written as customers.txt writes it (decimal ","), not canonically',
+    );
+  });
+
   it("are not built for a ruleset with an error in its chain", async () => {
     const cache = mkdtempSync(join(tmpdir(), "regel-cache-"));
     const broken = `${RULESET}  example pass NP { customer_id: "C", last_nam: "X" }\n`;
