@@ -65,7 +65,13 @@ import { deliveryFilePath } from "../runtime/delivery-file.js";
 import { loadCompiled, type LoadedRuleset } from "../runtime/load-compiled.js";
 import type { Report } from "../runtime/report-types.js";
 import { csvCell } from "../runtime/synthetic/generate.js";
-import { cellInDialect, lineInDialect } from "../runtime/dialect.js";
+import {
+  cellInDialect,
+  commaToPoint,
+  dateToIso,
+  lineInDialect,
+} from "../runtime/dialect.js";
+import { isRealDate } from "../dsl/types.js";
 import { DEFAULT_DIALECT, type FileDialect } from "../dsl/file-dialect.js";
 
 /** What {@link checkExamplesCompiled} found. */
@@ -215,6 +221,52 @@ function unquotableValue(ruleset: ResolvedRuleset, d: ExampleDelivery): void {
           throw new UnrepresentableExampleError(
             `${column} ${JSON.stringify(value)} holds ${value.includes(dialect.delimiter) ? `the delimiter ${JSON.stringify(dialect.delimiter)}` : "a line break"} of ${entity.file}, which is written \`quote none\`: no delivery file holds this value`,
           );
+  }
+}
+
+/** A canonical decimal cell (`12.50`), as record examples and canonical files read it. */
+const CANONICAL_DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
+
+/**
+ * An example's string is the text of a canonical cell. A date or decimal string written in its
+ * file's dialect instead (`"31-01-2020"` for a `DD-MM-YYYY` date, `"12,50"` in a `decimal ","`
+ * file) is no value in a record example but a valid one in the file a file example writes: the
+ * same text would mean two things, so it stands for no delivery.
+ *
+ * @throws UnrepresentableExampleError naming the first such value
+ */
+function dialectOnlyValue(ruleset: ResolvedRuleset, d: ExampleDelivery): void {
+  for (const [name, file] of Object.entries(d.files)) {
+    const entity = entityNamed(ruleset, name);
+    if (entity?.file === undefined) continue;
+    for (const field of entity.fields) {
+      const type = field.decl.type?.name ?? "text";
+      const dateFormat =
+        field.decl.dateFormat?.value ??
+        entity.dialect?.dateFormat ??
+        DEFAULT_DIALECT.dateFormat;
+      const decimalComma =
+        (type === "money" || type === "decimal") &&
+        entity.dialect?.decimalMark === ",";
+      if (!(type === "date" && dateFormat !== "YYYY-MM-DD") && !decimalComma)
+        continue;
+      for (const row of file.rows) {
+        const text = row[field.column];
+        if (text === undefined || text === "") continue;
+        const read =
+          type === "date"
+            ? isRealDate(text)
+              ? undefined
+              : dateToIso(text, dateFormat)
+            : CANONICAL_DECIMAL.test(text)
+              ? undefined
+              : commaToPoint(text);
+        if (read !== undefined)
+          throw new UnrepresentableExampleError(
+            `${field.column} ${JSON.stringify(text)} is written as ${entity.file} writes it (${type === "date" ? `dates "${dateFormat}"` : 'decimal ","'}), not canonically: a file example's file would read it as ${read}, a record example as no ${type}; write ${read} for the value, or a text no file reads as one for a malformed cell`,
+          );
+      }
+    }
   }
 }
 
@@ -396,6 +448,7 @@ export async function runCompiledExamples(
   const run = async (d: ExampleDelivery): Promise<ExampleResult> => {
     try {
       unquotableValue(ruleset, d);
+      dialectOnlyValue(ruleset, d);
       const findings =
         d.subject !== undefined
           ? recordExampleFindings(ruleset, loaded.module, d)

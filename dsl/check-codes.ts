@@ -167,6 +167,8 @@ export const CODES = {
   exampleVerdictDiffers: "REG408",
   exampleRecordNotInIkb: "REG409",
   exampleUnrepresentable: "REG410",
+  exampleRrdOutsideValidity: "REG411",
+  exampleOtherRecordType: "REG412",
 } as const;
 
 /** A diagnostic code of the checker. */
@@ -400,5 +402,9 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG409:
     "A `with` record of a record example that is not in the subject's IKB, so no rule could ever see it on a delivery.",
   REG410:
-    "An example no delivery file can hold: a value with a character its file's encoding cannot write, or with the delimiter or a line break of a `quote none` file.",
+    "An example no delivery file can hold: a value with a character its file's encoding cannot write, with the delimiter or a line break of a `quote none` file, or a date or decimal string written in its file's dialect rather than canonically.",
+  REG411:
+    "A record example whose `rrd` lies outside the validity (`valid from ... until ...`) of the version that declares it: no delivery on that day is checked with this version.",
+  REG412:
+    'An example record of a record type (`record "C"`) whose type field gives another code: on a delivery that row is not a record of its entity.',
 };

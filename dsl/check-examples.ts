@@ -32,6 +32,41 @@ import { isRealDate, isRealDateTime, literalScale } from "./types.js";
 /** The IKB key an example record gets when it does not give one (docs/language.md, "Examples"). */
 export const EXAMPLE_IKB_KEY = "IKB-1";
 
+/** The reporting reference date of an example without `rrd`, when its version is valid on that day. */
+export const DEFAULT_EXAMPLE_RRD = "2024-01-01";
+
+/** A version's validity: `valid from` (inclusive) and `until` (exclusive), `YYYY-MM-DD`. */
+export interface Validity {
+  validFrom: string | undefined;
+  validUntil: string | undefined;
+}
+
+/** Whether the day `rrd` (`YYYY-MM-DD`) lies within `validity`; a version without `valid from` is valid on every day. */
+export function withinValidity(validity: Validity, rrd: string): boolean {
+  // ISO dates compare as text
+  if (validity.validFrom !== undefined && rrd < validity.validFrom)
+    return false;
+  return validity.validUntil === undefined || rrd < validity.validUntil;
+}
+
+/**
+ * The RRD of an example that gives none, on which its version is valid (the runtime never checks a
+ * delivery of another day with it): {@link DEFAULT_EXAMPLE_RRD}, else the nearest valid day, the
+ * version's `valid from` day or the day before its `until`.
+ */
+export function defaultExampleRrd(validity: Validity): string {
+  const { validFrom, validUntil } = validity;
+  if (validFrom !== undefined && DEFAULT_EXAMPLE_RRD < validFrom)
+    return validFrom;
+  if (validUntil !== undefined && DEFAULT_EXAMPLE_RRD >= validUntil) {
+    const dayBefore = new Date(`${validUntil}T00:00:00Z`);
+    dayBefore.setUTCDate(dayBefore.getUTCDate() - 1);
+    const last = dayBefore.toISOString().slice(0, 10);
+    return validFrom !== undefined && last < validFrom ? validFrom : last;
+  }
+  return DEFAULT_EXAMPLE_RRD;
+}
+
 /** A literal of an example as the CSV cell text it stands for. */
 export function literalCell(lit: Literal): string {
   switch (lit.kind) {
@@ -78,6 +113,23 @@ export function checkExamples(
           CODES.exampleBadLiteral,
           `${ex.rrd.text} is not a real calendar day`,
           ex.rrd.span,
+        );
+      } else if (
+        ex.rrd !== undefined &&
+        // An inheriting version does not run such an example (interpreter/example-runner.ts);
+        // only the version that declares it answers for its day.
+        ex.span.file === index.rs.file &&
+        !withinValidity(index.rs, ex.rrd.text)
+      ) {
+        reporter.report(
+          CODES.exampleRrdOutsideValidity,
+          `rrd ${ex.rrd.text} is outside the validity of ${index.rs.id} (${validityText(index.rs)}): no delivery of that day is checked with this version`,
+          ex.rrd.span,
+          {
+            notes: [
+              `give a day on which ${index.rs.id} is valid, or leave \`rrd\` out (the example then runs on ${defaultExampleRrd(index.rs)})`,
+            ],
+          },
         );
       }
       const subject = checkRecord(index, reporter, ex.subject);
@@ -147,6 +199,11 @@ export function checkExamples(
       rule.code.span,
     );
   }
+}
+
+/** `valid from 2020-01-01 until 2023-07-01`, as the header says it. */
+function validityText(validity: Validity): string {
+  return `valid from ${validity.validFrom ?? "?"}${validity.validUntil === undefined ? "" : ` until ${validity.validUntil}`}`;
 }
 
 /** The text an example record gives for a field; undefined when it does not give the field. */
@@ -298,10 +355,44 @@ function checkRecord(
       );
       continue;
     }
-    if (fv.value !== undefined && fv.value !== null)
+    if (fv.value !== undefined && fv.value !== null) {
       checkFits(index, reporter, entity, f, fv.value);
+      checkRecordTypeCode(index, reporter, entity, f, fv.value);
+    }
   }
   return entity;
+}
+
+/**
+ * REG412: the first field of a record type (`record "C"`) is its type code, the one thing that
+ * makes a row of the shared file a record of this entity. An example record that gives it another
+ * code stands for a row a delivery reads as another entity's record (or an unknown type), while
+ * the example would check it as this entity's.
+ */
+function checkRecordTypeCode(
+  index: RulesetIndex,
+  reporter: Reporter,
+  entity: ResolvedEntity,
+  field: ResolvedField,
+  lit: Literal,
+): void {
+  if (entity.record === undefined || entity.fields[0] !== field) return;
+  const code = literalCell(lit);
+  if (code === entity.record) return;
+  const owner = [...index.rs.entities.values()].find(
+    (e) => e.file === entity.file && e.record === code,
+  );
+  reporter.report(
+    CODES.exampleOtherRecordType,
+    `a \`${entity.name}\` record has the type code ${JSON.stringify(entity.record)} in \`${field.name}\`, not ${JSON.stringify(code)}: ${owner === undefined ? `on a delivery this row of ${entity.file ?? "its file"} is of an unknown record type` : `on a delivery this row is a record of \`${owner.name}\``}`,
+    lit.span,
+    {
+      notes: [
+        `leave \`${field.name}\` out: an example record of a record type gets its code`,
+      ],
+      suggestion: JSON.stringify(entity.record),
+    },
+  );
 }
 
 /** Whether a typed literal fits a field. String literals always do: they are the raw CSV text. */
@@ -325,6 +416,12 @@ function checkFits(
       if (t.kind === "integer") {
         if (lit.kind === "Decimal")
           bad(`${label} is an integer field; ${lit.text} has decimals`);
+        // A delivery's integer cell beyond 2^53 − 1 is not a valid value (it has no exact
+        // number), so the example would blame the rule for a value no delivery can hold.
+        else if (!isSafeIntegerText(lit.text))
+          bad(
+            `${lit.text} is beyond the integers ${label} can hold exactly (at most ${Number.MAX_SAFE_INTEGER} either side of 0); write "${lit.text}" to feed it as raw CSV text`,
+          );
         return;
       }
       if (t.kind !== "decimal")
@@ -377,6 +474,13 @@ function checkFits(
       );
       return;
   }
+}
+
+/** Whether the digits of an integer literal are within ±(2^53 − 1), where every integer is exact. */
+function isSafeIntegerText(text: string): boolean {
+  const value = BigInt(text);
+  const max = BigInt(Number.MAX_SAFE_INTEGER);
+  return value <= max && value >= -max;
 }
 
 function describeField(field: ResolvedField): string {

@@ -130,12 +130,36 @@ async function readText(f: string, encoding: Diagnostic[]): Promise<string> {
   return source.text;
 }
 
-/** Read, parse and check the rulesets under `paths` (files or folders). */
+/**
+ * Throws {@link ProjectError} for a folder among `paths` that holds no `.regel` file: a mistyped
+ * or wrong folder would otherwise be checked, compiled or formatted as "nothing to do, all well".
+ */
+export async function requireRegelFiles(paths: string[]): Promise<void> {
+  for (const p of paths) {
+    const info = await stat(p).catch(() => undefined);
+    if (info?.isDirectory() !== true) continue;
+    if ((await findRegelFiles([p])).length === 0)
+      throw new ProjectError(noRegelFilesMessage(p));
+  }
+}
+
+/** The message for a folder named on the command line that holds no `.regel` file. */
+export function noRegelFilesMessage(folder: string): string {
+  return `no .regel files in ${folder} (folders are searched recursively): name a folder that holds rulesets, or a .regel file`;
+}
+
+/**
+ * Read, parse and check the rulesets under `paths` (files or folders).
+ *
+ * @throws ProjectError for a path that does not exist or cannot be read, and for a folder that
+ *   holds no `.regel` file
+ */
 export async function loadProject(
   paths: string[],
   options: LoadOptions = {},
 ): Promise<Project> {
   const files = await findRegelFiles(paths);
+  await requireRegelFiles(paths);
   const texts = new Map<string, string>();
   const encoding: Diagnostic[] = [];
   for (const f of files) texts.set(f, await readText(f, encoding));

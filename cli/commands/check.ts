@@ -3,7 +3,7 @@
  * rulesets, run every rule's examples through the compiled validators (cli/example-check.ts),
  * print every diagnostic with a code frame (or as JSON, or as a SARIF 2.1.0 log for code-scanning
  * UIs: cli/sarif.ts), then a summary. Exit code 1 when there is an error, 2 when a path cannot be
- * read or an option is wrong, 3 on an internal error, 0 otherwise.
+ * read, a folder holds no `.regel` file or an option is wrong, 3 on an internal error, 0 otherwise.
  *
  * @module
  */

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { formatDiagnostic, sortDiagnostics } from "../../dsl/diagnostics.js";
+import { noRegelFilesMessage } from "../../dsl/project.js";
 import { format } from "../../dsl/printer.js";
 import { decodeSource } from "../../dsl/source-text.js";
 import { printErr, printOut } from "../terminal-text.js";
@@ -80,7 +81,7 @@ export function collectRegelFiles(paths: readonly string[]): {
 /**
  * Format the files; returns the exit code: 0 when all is well, 1 when a file has parse errors or
  * is not valid UTF-8 (it is never written then) or (with `check`) a file would change, 2 when a
- * path does not exist (then nothing is formatted).
+ * path does not exist or a folder holds no `.regel` file (then nothing is formatted).
  */
 export function runFmt(
   paths: readonly string[],
@@ -94,6 +95,16 @@ export function runFmt(
     exitCode = EXIT.usage;
   }
   if (missing.length > 0) return exitCode;
+  // as `regel check` and `regel compile`: a folder without rulesets is a mistake, not "all formatted"
+  for (const path of paths)
+    if (
+      statSync(path).isDirectory() &&
+      collectRegelFiles([path]).files.length === 0
+    ) {
+      output.err(`regel fmt: ${noRegelFilesMessage(path)}`);
+      exitCode = EXIT.usage;
+    }
+  if (exitCode !== EXIT.ok) return exitCode;
   const fail = () => {
     if (exitCode === EXIT.ok) exitCode = EXIT.failed;
   };

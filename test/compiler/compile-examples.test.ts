@@ -275,6 +275,50 @@ rule nm001 "Name"
     );
   });
 
+  it("refuse a date or decimal string written in the file's dialect (REG410): a record example would read it as no value, a file example's file as a valid one", async () => {
+    const text = `ruleset t.dia@1.0.0
+  source spec "Spec"
+
+entity CU "Customer"
+  file "customers.txt" delimiter "|" header none dates "DDMMYYYY" decimal ","
+  key customer_id
+  field customer_id: text(20) required
+  field opened_on: date format "DD-MM-YYYY"
+  field born: date
+  field balance: money
+
+rule scv001 "Balance"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for CU
+  require balance = 12.50
+  example fail CU { customer_id: "C1", balance: "12,50" }
+  example pass CU { customer_id: "C1", balance: 12.50 }
+  example fail CU { customer_id: "C1", balance: "12.5x", opened_on: "31012020", born: "2020-01-31" }
+
+rule scv002 "Sum"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for file CU
+  require sum balance = 12.50
+  example pass file CU rows { customer_id: "C1", balance: "12,50" }
+  example fail file CU rows { customer_id: "C1", opened_on: "31-01-2020" }
+  example pass file CU rows { customer_id: "C1", balance: "12.50", born: "31012020" }
+  example fail file CU rows { customer_id: "C1", balance: 12.40 }
+`;
+    const p = loadProjectFromTexts(new Map([["t.regel", text]]));
+    expect(p.diagnostics).toEqual([]);
+    const { diagnostics } = await checkExamplesCompiled(p, { cacheDir: null });
+    expect(
+      diagnostics.map((d) => `${d.code} ${d.span.start.line}`).sort(),
+    ).toEqual(["REG410 18", "REG410 28", "REG410 29", "REG410 30"]);
+    expect(diagnostics.map((d) => d.message).sort()[0]).toContain(
+      'balance "12,50" is written as customers.txt writes it (decimal ","), not canonically',
+    );
+  });
+
   it("are not built for a ruleset with an error in its chain", async () => {
     const cache = mkdtempSync(join(tmpdir(), "regel-cache-"));
     const broken = `${RULESET}  example pass NP { customer_id: "C", last_nam: "X" }\n`;
@@ -299,6 +343,105 @@ rule nm001 "Name"
     expect(chainFiles(project, glo13)).toEqual([
       "rulesets/ikb.glo/1.2.0.regel",
       "rulesets/ikb.glo/1.3.0.regel",
+    ]);
+  });
+});
+
+/** A version of `t.valid` with the given header clauses and a rule that compares a date with the RRD. */
+const validityVersion = (
+  version: string,
+  clauses: string,
+  require: string,
+  examples: string,
+) => `ruleset t.valid@${version}
+${clauses}
+  source br "Beleidsregel"
+
+entity EV "Event"
+  file "ev.csv"
+  key event_id
+  field event_id: text(10) required
+  field day: date
+
+rule dmc0001 "Dag"
+  assumption "a test rule"
+  severity signalling
+  implements br art 1
+  for EV
+  require ${require}
+${examples}
+`;
+
+describe("the RRD of an example lies within its version's validity", () => {
+  it("an example without rrd runs on the version's nearest valid day when 2024-01-01 is outside it", async () => {
+    const texts = new Map([
+      [
+        "ended.regel",
+        validityVersion(
+          "1.0.0",
+          "  valid from 2020-01-01 until 2023-07-01",
+          "day >= rrd",
+          `  example fail EV { event_id: "E", day: 2023-06-29 }
+  example pass EV { event_id: "E", day: 2023-06-30 }`,
+        ).replace("t.valid@", "t.ended@"),
+      ],
+      [
+        "later.regel",
+        validityVersion(
+          "1.0.0",
+          "  valid from 2025-03-01",
+          "day <= rrd",
+          `  example fail EV { event_id: "E", day: 2025-03-02 }
+  example pass EV { event_id: "E", day: 2025-03-01 }`,
+        ).replace("t.valid@", "t.later@"),
+      ],
+    ]);
+    const p = loadProjectFromTexts(texts);
+    expect(p.diagnostics).toEqual([]);
+    expect(await checkExamplesCompiled(p, { cacheDir: null })).toMatchObject({
+      diagnostics: [],
+      examples: 4,
+    });
+    // the reference interpreter runs them on the same days
+    for (const ruleset of p.rulesets)
+      expect(runExamples(ruleset).map((r) => [r.example, r.actual])).toEqual([
+        ["fail#1", "fail"],
+        ["pass#1", "pass"],
+      ]);
+  });
+
+  it("an inherited example whose rrd the inheriting version is not valid on is not run by it", async () => {
+    const texts = new Map([
+      [
+        "1.0.0.regel",
+        validityVersion(
+          "1.0.0",
+          "  valid from 2020-01-01 until 2023-07-01",
+          "day >= rrd",
+          `  example fail rrd 2023-06-30 EV { event_id: "E", day: 2023-06-29 }
+  example pass rrd 2023-06-30 EV { event_id: "E", day: 2023-06-30 }
+  example pass EV { event_id: "E", day: 2024-01-01 }`,
+        ),
+      ],
+      [
+        "1.1.0.regel",
+        `ruleset t.valid@1.1.0
+  extends t.valid@1.0.0
+  valid from 2023-07-01
+  source br "Beleidsregel"
+`,
+      ],
+    ]);
+    const p = loadProjectFromTexts(texts);
+    expect(p.diagnostics).toEqual([]);
+    // 1.0.0 runs its three; 1.1.0 only the one without rrd (on 2024-01-01)
+    expect(await checkExamplesCompiled(p, { cacheDir: null })).toMatchObject({
+      diagnostics: [],
+      examples: 4,
+    });
+    const inheriting = p.rulesets.find((r) => r.id === "t.valid@1.1.0")!;
+    expect(runExamples(inheriting).map((r) => [r.example, r.actual])).toEqual([
+      ["pass#2", "pass"],
     ]);
   });
 });

@@ -1789,6 +1789,27 @@ ${npRule("require count(XX) = 0")}`),
     at: [{ marker: "2023-02-30" }, { marker: "1970-01-01 }", nth: 1 }],
   },
   {
+    code: "REG403",
+    title:
+      "an integer beyond 2^53 − 1, which no delivery cell holds exactly: at the value, not a verdict (REG408) blamed on the rule",
+    files: T(`
+rule dmc0101 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity signalling
+  implements br art 2
+  for BA
+  require count_of_depositors is present
+  example fail BA { account_id: "1" }
+  example pass BA { account_id: "2", count_of_depositors: 9007199254740993 }
+  example pass BA { account_id: "3", count_of_depositors: -9007199254740992 }
+  example pass BA { account_id: "4", count_of_depositors: 9007199254740991 }
+`),
+    compiled: true,
+    at: [{ marker: "9007199254740993" }, { marker: "-9007199254740992" }],
+    message:
+      'count_of_depositors` can hold exactly (at most 9007199254740991 either side of 0); write "9007199254740993"',
+  },
+  {
     code: "REG404",
     title: "example about an entity the rule does not target",
     files: T(
@@ -1868,6 +1889,83 @@ rule dup002 "Same name"
     at: [{ marker: "example fail" }],
     message:
       'example fail#1 of `dup002` cannot be written as a delivery file: "€" (U+20AC) cannot be written in iso-8859-1, the encoding of customers.txt',
+  },
+  {
+    code: "REG411",
+    title:
+      "a record example whose rrd its version is not valid on; the same example inherited by a version valid on that day is not reported there",
+    files: {
+      "t.regel": BASE.replace(
+        "  valid from 2023-01-01\n",
+        "  valid from 2023-01-01 until 2024-01-01\n",
+      ).replace(
+        'example fail NP { customer_id: "1" }',
+        'example fail rrd 2024-01-01 NP { customer_id: "1" }',
+      ),
+      "u.regel": `ruleset t.base@1.1.0 "Base"
+  extends t.base@1.0.0
+  valid from 2024-01-01
+  source br "Beleidsregel"
+`,
+    },
+    compiled: true,
+    at: [{ marker: "2024-01-01 NP" }],
+    message:
+      "rrd 2024-01-01 is outside the validity of t.base@1.0.0 (valid from 2023-01-01 until 2024-01-01)",
+  },
+  {
+    code: "REG412",
+    title:
+      "example records of a record type with another entity's code or an unknown code: subject, with record and file example row",
+    files: {
+      "t.regel": `ruleset t.rec@1.0.0
+  source spec "Spec"
+
+entity CU "Customer"
+  file "scv.txt" delimiter "|" header none record "C"
+  key customer_id
+  field record_type: text(1) required
+  field customer_id: text(20) required
+
+entity AC "Account"
+  file "scv.txt" delimiter "|" header none record "A"
+  key customer_id, account_id
+  field record_type: text(1) required
+  field customer_id: text(20) required
+  field account_id: text(20) required
+
+ikb "SCV"
+  key customer_id
+  depositor CU by customer_id
+
+rule scv001 "Type"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for CU
+  require record_type = "C"
+  example fail CU { record_type: "A", customer_id: "C1" }
+  example pass CU { customer_id: "C1", record_type: "C" } with AC { record_type: "X", account_id: "A1" }
+
+rule scv002 "Unique"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for file CU
+  require unique customer_id
+  example fail file CU rows { customer_id: "C1" }, { record_type: "A", customer_id: "C1" }
+  example pass file CU rows { customer_id: "C1" }
+`,
+    },
+    compiled: true,
+    at: [
+      { marker: '"A", customer_id: "C1" }' },
+      { marker: '"X"' },
+      { marker: '"A", customer_id: "C1" }', nth: 1 },
+    ],
+    suggestion: '"C"',
+    message:
+      'a `CU` record has the type code "C" in `record_type`, not "A": on a delivery this row is a record of `AC`',
   },
   {
     code: "REG409",
