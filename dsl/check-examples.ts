@@ -95,10 +95,20 @@ export function checkExamples(
   let pass = false;
   let fail = false;
   const targetNames = targeted.map((e) => e.name);
+  // examples this version runs: an inherited one whose `rrd` lies outside its validity does not
+  // run here (interpreter/example-runner.ts), and so does not count
+  let skipped = 0;
   for (const ex of rule.examples ?? []) {
     if (ex === undefined || ex === null) continue;
-    if (ex.expect === "pass") pass = true;
-    if (ex.expect === "fail") fail = true;
+    const runs =
+      ex.kind !== "RecordExample" ||
+      ex.rrd === undefined ||
+      ex.span.file === index.rs.file ||
+      !isRealDate(ex.rrd.text) ||
+      withinValidity(index.rs, ex.rrd.text);
+    if (!runs) skipped++;
+    if (runs && ex.expect === "pass") pass = true;
+    if (runs && ex.expect === "fail") fail = true;
     if (ex.kind === "RecordExample") {
       if (fileRule) {
         reporter.report(
@@ -195,7 +205,9 @@ export function checkExamples(
           : "a `fail` example";
     reporter.report(
       CODES.missingExamples,
-      `rule \`${rule.code.name}\` needs ${lacking}: every rule has at least one of each`,
+      skipped === 0
+        ? `rule \`${rule.code.name}\` needs ${lacking}: every rule has at least one of each`
+        : `rule \`${rule.code.name}\` runs ${!pass && !fail ? "no `pass` and no `fail` example" : !pass ? "no `pass` example" : "no `fail` example"} in ${index.rs.id}: ${skipped} inherited example(s) give an \`rrd\` outside its validity (${validityText(index.rs)}) and do not run here; leave \`rrd\` out where the example holds on any day (it then runs on a day each version is valid)`,
       rule.code.span,
     );
   }

@@ -420,7 +420,8 @@ describe("the RRD of an example lies within its version's validity", () => {
           "day >= rrd",
           `  example fail rrd 2023-06-30 EV { event_id: "E", day: 2023-06-29 }
   example pass rrd 2023-06-30 EV { event_id: "E", day: 2023-06-30 }
-  example pass EV { event_id: "E", day: 2024-01-01 }`,
+  example pass EV { event_id: "E", day: 2024-01-01 }
+  example fail EV { event_id: "E", day: 2019-01-01 }`,
         ),
       ],
       [
@@ -434,14 +435,46 @@ describe("the RRD of an example lies within its version's validity", () => {
     ]);
     const p = loadProjectFromTexts(texts);
     expect(p.diagnostics).toEqual([]);
-    // 1.0.0 runs its three; 1.1.0 only the one without rrd (on 2024-01-01)
+    // 1.0.0 runs its four; 1.1.0 only the two without rrd (on 2024-01-01)
     expect(await checkExamplesCompiled(p, { cacheDir: null })).toMatchObject({
       diagnostics: [],
-      examples: 4,
+      examples: 6,
     });
     const inheriting = p.rulesets.find((r) => r.id === "t.valid@1.1.0")!;
     expect(runExamples(inheriting).map((r) => [r.example, r.actual])).toEqual([
       ["pass#2", "pass"],
+      ["fail#2", "fail"],
+    ]);
+  });
+
+  it("a rule whose every fail example the inheriting version skips (rrd outside its validity) is REG406 there", () => {
+    const texts = new Map([
+      [
+        "1.0.0.regel",
+        validityVersion(
+          "1.0.0",
+          "  valid from 2020-01-01 until 2023-07-01",
+          "day >= rrd",
+          `  example fail rrd 2023-06-30 EV { event_id: "E", day: 2023-06-29 }
+  example pass EV { event_id: "E", day: 2024-01-01 }`,
+        ),
+      ],
+      [
+        "1.1.0.regel",
+        `ruleset t.valid@1.1.0
+  extends t.valid@1.0.0
+  valid from 2023-07-01
+  source br "Beleidsregel"
+`,
+      ],
+    ]);
+    const p = loadProjectFromTexts(texts);
+    expect(p.diagnostics.map((d) => [d.code, d.message, d.span.file])).toEqual([
+      [
+        "REG406",
+        "rule `dmc0001` runs no `fail` example in t.valid@1.1.0: 1 inherited example(s) give an `rrd` outside its validity (valid from 2023-07-01) and do not run here; leave `rrd` out where the example holds on any day (it then runs on a day each version is valid)",
+        "1.0.0.regel",
+      ],
     ]);
   });
 });
