@@ -1,4 +1,4 @@
-// regel-ruleset {"format":1,"id":"ikb.glo@1.2.0","name":"ikb.glo","version":"1.2.0","validFrom":"2020-01-01","validUntil":"2023-07-01","files":["natural_person.csv","non_natural_person.csv","representation.csv","bank_account.csv","address.csv","structured_address.csv","unstructured_address.csv"],"normMetrics":[],"plausibility":0,"trace":"e76dd6853043a176847a44b244a22803c655f6f4a620c73e9410cd15067b0c3c"}
+// regel-ruleset {"format":1,"id":"ikb.glo@1.2.0","name":"ikb.glo","version":"1.2.0","validFrom":"2020-01-01","validUntil":"2023-07-01","files":["natural_person.csv","non_natural_person.csv","representation.csv","bank_account.csv","address.csv","structured_address.csv","unstructured_address.csv"],"normMetrics":[],"plausibility":0,"trace":"63201d7c0e3625de906a493e650b66fe410eac98eb9632fe1cf80a8f8fbe880a"}
 /**
  * Validators for ikb.glo@1.2.0 (GLO 1.2.0 - Individueel klantbeeld).
  *
@@ -4272,7 +4272,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.2.0.regel",
       ruleset: "ikb.glo@1.2.0",
-      sha256: "528933cce7f1c985eeaa8d532e65619e91afbea3dc674ac3457a1ca6afb5a210",
+      sha256: "3ee040e4f1f3117d8b6dca6966d11f24e0984c2ec6d80ad141df00c57f051e82",
     },
   ],
 };
@@ -5076,7 +5076,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 869, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 870, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -5097,7 +5097,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 879, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 881, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -5123,7 +5123,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 892, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 895, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -5155,7 +5155,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 909, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 913, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -5668,27 +5668,51 @@ export const assumptions = [
   },
   {
     on: "category",
+    name: "identity",
+    text: "malformed markings: a marking attribute holding a value that does not fit its type (a code not in its list: val0001) counts as the marking. The Bijlage 3 tables name the marking values only; an unreadable value does not show that the marking is absent, and counted as no marking it would let the IKB meet the automated controls where one carrying the marking does not (docs/language.md, Categories and payout conditions).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 846, column: 3 },
+  },
+  {
+    on: "category",
     name: "eligibility",
     text: "unknown values: no attribute with unknown texts is in this table (its entries are validation results on relations and the eligibility marking); a marking value is never an unknown text (REG238 keeps the two apart), so an unknown value puts no IKB in this category. Doubt about eligibility is the bank's TWIJFEL marking, not an \"Unknown\" attribute.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 870, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 871, column: 3 },
+  },
+  {
+    on: "category",
+    name: "eligibility",
+    text: "malformed markings: a marking attribute holding a value that does not fit its type (a code not in its list: val0001) counts as the marking. The Bijlage 3 tables name the marking values only; an unreadable value does not show that the marking is absent, and counted as no marking it would let the IKB meet the automated controls where one carrying the marking does not (docs/language.md, Categories and payout conditions).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 872, column: 3 },
   },
   {
     on: "category",
     name: "amount",
     text: "unknown values: a balance, account number or ascription reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 3 asks that the amount of the compensation can be determined (bk par 2.1), which needs the balance and the account it is on; an account without a balance has at least a zero balance, so \"Non-applicable\" is no reason to leave it out of the payout either.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 880, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 882, column: 3 },
+  },
+  {
+    on: "category",
+    name: "amount",
+    text: "malformed markings: a marking attribute holding a value that does not fit its type (a code not in its list: val0001) counts as the marking. The Bijlage 3 tables name the marking values only; an unreadable value does not show that the marking is absent, and counted as no marking it would let the IKB meet the automated controls where one carrying the marking does not (docs/language.md, Categories and payout conditions).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 883, column: 3 },
   },
   {
     on: "category",
     name: "claim",
     text: "unknown values: the date of birth of a natural person reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: without it DNB cannot tell whether a person of age can claim (payout condition 4, bk par 2.1; smc0011 cannot run on it).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 893, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 896, column: 3 },
+  },
+  {
+    on: "category",
+    name: "claim",
+    text: "malformed markings: a marking attribute holding a value that does not fit its type (a code not in its list: val0001) counts as the marking. The Bijlage 3 tables name the marking values only; an unreadable value does not show that the marking is absent, and counted as no marking it would let the IKB meet the automated controls where one carrying the marking does not (docs/language.md, Categories and payout conditions).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 897, column: 3 },
   },
   {
     on: "category",
     name: "notification",
     text: "unknown values: an address attribute reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 5 asks for address data that make individual notification possible (bk par 2.1), and an unknown street, postcode, place or country does not. \"Non-applicable\" for a house number (an address without one, e.g. a houseboat's berth) would be a real value in the GLO's sense; it counts here all the same, because the sources give no rule for such addresses and a wrong notification address is the costlier error. A bank that delivers such addresses should read the reportedUnknown figures of dmc0000, not the category, for them.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 910, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 914, column: 3 },
   },
 ];
 

@@ -1,4 +1,4 @@
-// regel-ruleset {"format":1,"id":"ikb.glo@1.3.0","name":"ikb.glo","version":"1.3.0","validFrom":"2023-07-01","files":["natural_person.csv","non_natural_person.csv","representation.csv","bank_account.csv","address.csv","structured_address.csv","unstructured_address.csv","entity_type_delivery.csv","attribute_delivery.csv"],"normMetrics":[],"plausibility":0,"trace":"6b11dd2e768d1870b06d1bfb40a2e1ab2e532cf67bc3b72ef9bee1362ac5b287"}
+// regel-ruleset {"format":1,"id":"ikb.glo@1.3.0","name":"ikb.glo","version":"1.3.0","validFrom":"2023-07-01","files":["natural_person.csv","non_natural_person.csv","representation.csv","bank_account.csv","address.csv","structured_address.csv","unstructured_address.csv","entity_type_delivery.csv","attribute_delivery.csv"],"normMetrics":[],"plausibility":0,"trace":"ac5b4faf9b3565b69995bc5dd3dc644885b40a2bf23c99434daf7fdaafc3938d"}
 /**
  * Validators for ikb.glo@1.3.0 (GLO 1.3.0 - Individueel klantbeeld).
  *
@@ -6018,12 +6018,12 @@ export const metadata = {
     {
       path: "ikb.glo/1.2.0.regel",
       ruleset: "ikb.glo@1.2.0",
-      sha256: "528933cce7f1c985eeaa8d532e65619e91afbea3dc674ac3457a1ca6afb5a210",
+      sha256: "3ee040e4f1f3117d8b6dca6966d11f24e0984c2ec6d80ad141df00c57f051e82",
     },
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "3f97205ca0fbbea24fe23f71d4ec9beb1aeeac34e1ab1f50772f0dc86cbb889f",
+      sha256: "7c48054054af169622954f4d9c98ff65345721aca2354ce33dd17f2b58123d1b",
     },
   ],
 };
@@ -6900,7 +6900,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 552, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 553, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -6923,7 +6923,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 556, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 557, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -6956,7 +6956,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 571, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 573, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -6990,7 +6990,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 579, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 581, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -7997,51 +7997,75 @@ export const assumptions = [
   },
   {
     on: "category",
+    name: "identity",
+    text: "malformed markings: a marking attribute holding a value that does not fit its type (a code not in its list: val0001) counts as the marking. The Bijlage 3 tables name the marking values only; an unreadable value does not show that the marking is absent, and counted as no marking it would let the IKB meet the automated controls where one carrying the marking does not (docs/language.md, Categories and payout conditions).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 525, column: 3 },
+  },
+  {
+    on: "category",
     name: "eligibility",
     text: "unknown values: no attribute with unknown texts is in this table (its entries are validation results on relations and the eligibility marking); a marking value is never an unknown text (REG238 keeps the two apart), so an unknown value puts no IKB in this category. Doubt about eligibility is the bank's TWIJFEL marking, not an \"Unknown\" attribute.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 870, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 871, column: 3 },
+  },
+  {
+    on: "category",
+    name: "eligibility",
+    text: "malformed markings: a marking attribute holding a value that does not fit its type (a code not in its list: val0001) counts as the marking. The Bijlage 3 tables name the marking values only; an unreadable value does not show that the marking is absent, and counted as no marking it would let the IKB meet the automated controls where one carrying the marking does not (docs/language.md, Categories and payout conditions).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 872, column: 3 },
   },
   {
     on: "category",
     name: "amount",
     text: "unknown values: as in 1.2.0, a balance, accrued interest, count of depositors, account number, ascription or product label reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 3 asks that the amount of the compensation can be determined (bk par 2.1), and each of these is needed to compute it or to show the depositor what it is for; a deposit without accrued interest has interest 0.00, not \"Non-applicable\".",
-    location: { file: "ikb.glo/1.3.0.regel", line: 557, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 558, column: 3 },
+  },
+  {
+    on: "category",
+    name: "amount",
+    text: "malformed markings: a marking attribute holding a value that does not fit its type (a code not in its list: val0001) counts as the marking. The Bijlage 3 tables name the marking values only; an unreadable value does not show that the marking is absent, and counted as no marking it would let the IKB meet the automated controls where one carrying the marking does not (docs/language.md, Categories and payout conditions).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 559, column: 3 },
   },
   {
     on: "category",
     name: "claim",
     text: "unknown values: the date of birth of a natural person reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: without it DNB cannot tell whether a person of age can claim (payout condition 4, bk par 2.1; smc0011 cannot run on it).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 893, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 896, column: 3 },
+  },
+  {
+    on: "category",
+    name: "claim",
+    text: "malformed markings: a marking attribute holding a value that does not fit its type (a code not in its list: val0001) counts as the marking. The Bijlage 3 tables name the marking values only; an unreadable value does not show that the marking is absent, and counted as no marking it would let the IKB meet the automated controls where one carrying the marking does not (docs/language.md, Categories and payout conditions).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 897, column: 3 },
   },
   {
     on: "category",
     name: "notification",
     text: "unknown values: as in 1.2.0, an address attribute reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 5 asks for address data that make individual notification possible (bk par 2.1); a house number that is truly non-applicable (a berth without one) is counted all the same, because the sources give no rule for such addresses; the report shows those findings apart (reportedUnknown of dmc0000).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 580, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 582, column: 3 },
   },
   {
     on: "aggregate",
     name: "depositors",
     text: "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 597, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 599, column: 3 },
   },
   {
     on: "aggregate",
     name: "share_unreliable",
     text: "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 639, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 641, column: 3 },
   },
   {
     on: "reconcile",
     name: "quarterly",
     text: "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 652, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 654, column: 3 },
   },
   {
     on: "reconcile",
     name: "quarterly",
     text: "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 653, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 655, column: 3 },
   },
 ];
 
@@ -8063,7 +8087,7 @@ export const aggregates = [
     assumptions: [
       "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 596, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 598, column: 1 },
     source: "aggregate depositors \"Aantal depositohouders (IKB's)\"\n  assumption \"one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.\"\n  implements bk par 2.2\n  count ikb",
   },
   {
@@ -8079,7 +8103,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 601, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 603, column: 1 },
     source: "aggregate accounts \"Aantal deposito's\"\n  implements bk par 2.2\n  count BA",
   },
   {
@@ -8097,7 +8121,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 605, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 607, column: 1 },
     source: "aggregate total_deposits \"Totaal saldo van de deposito's\"\n  implements bk par 2.2\n  sum BA.balance",
   },
   {
@@ -8115,7 +8139,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 609, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 611, column: 1 },
     source: "aggregate accrued_interest \"Totaal aangegroeide, nog niet gecrediteerde rente\"\n  implements bk par 2.2\n  sum BA.interest",
   },
   {
@@ -8131,7 +8155,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 613, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 615, column: 1 },
     source: "aggregate share_identity \"Aandeel IKB's in categorie Identiteit niet vastgesteld\"\n  implements bk par 2.2\n  proportion ikb\n  in category identity",
   },
   {
@@ -8147,7 +8171,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 618, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 620, column: 1 },
     source: "aggregate share_eligibility \"Aandeel IKB's in categorie Twijfel in aanmerking komen\"\n  implements bk par 2.2\n  proportion ikb\n  in category eligibility",
   },
   {
@@ -8163,7 +8187,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 623, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 625, column: 1 },
     source: "aggregate share_amount \"Aandeel IKB's in categorie Bedrag niet te bepalen\"\n  implements bk par 2.2\n  proportion ikb\n  in category amount",
   },
   {
@@ -8179,7 +8203,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 628, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 630, column: 1 },
     source: "aggregate share_claim \"Aandeel IKB's in categorie Opvragen vergoeding niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category claim",
   },
   {
@@ -8195,7 +8219,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 633, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 635, column: 1 },
     source: "aggregate share_notification \"Aandeel IKB's in categorie Notificatie niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category notification",
   },
   {
@@ -8217,7 +8241,7 @@ export const aggregates = [
     assumptions: [
       "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 638, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 640, column: 1 },
     source: "aggregate share_unreliable \"Aandeel IKB's met markering betrouwbaarheid niet gegarandeerd\"\n  assumption \"the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.\"\n  implements bk par 2.2\n  proportion ikb\n  with NP.reliability_indicator_code = \"BETROUWBAARHEID NIET GEGARANDEERD\"",
   },
   {
@@ -8233,7 +8257,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 644, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 646, column: 1 },
     source: "aggregate findings_dmc0000 \"Bevindingen dmc0000 (verplicht attribuut ontbreekt)\"\n  implements bk par 2.2\n  count result dmc0000",
   },
 ];
@@ -8256,7 +8280,7 @@ export const reconciliations = [
       "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
       "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 651, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 653, column: 1 },
     figures: [
       {
         name: "number_of_depositors",
