@@ -359,15 +359,27 @@ export class History {
     );
   }
 
-  /** Recorded runs, optionally of one bank, ordered by bank, RRD, delivered-at, id. */
-  runs(filter: { bank?: string } = {}): RunRecord[] {
+  /**
+   * Recorded runs, optionally of one bank and only those with an id up to `upToRunId` (ids only
+   * grow: AUTOINCREMENT never reuses one, so these are the runs recorded by then), ordered by
+   * bank, RRD, delivered-at, id.
+   */
+  runs(filter: { bank?: string; upToRunId?: number } = {}): RunRecord[] {
     return this.locked("read", () => {
-      const rows = (filter.bank === undefined
-        ? this.db.all("SELECT * FROM runs ORDER BY bank, rrd, delivered_at, id")
-        : this.db.all(
-            "SELECT * FROM runs WHERE bank = ? ORDER BY bank, rrd, delivered_at, id",
-            [filter.bank],
-          )) as unknown as Row[];
+      const where: string[] = [];
+      const params: (string | number)[] = [];
+      if (filter.bank !== undefined) {
+        where.push("bank = ?");
+        params.push(filter.bank);
+      }
+      if (filter.upToRunId !== undefined) {
+        where.push("id <= ?");
+        params.push(filter.upToRunId);
+      }
+      const rows = this.db.all(
+        `SELECT * FROM runs${where.length === 0 ? "" : ` WHERE ${where.join(" AND ")}`} ORDER BY bank, rrd, delivered_at, id`,
+        params,
+      ) as unknown as Row[];
       const findings = this.db.all(
         "SELECT run_id, rule, count FROM rule_findings ORDER BY run_id, rule",
       ) as unknown as { run_id: number; rule: string; count: number }[];

@@ -107,12 +107,18 @@ function notEvaluated(
 /**
  * Evaluate the declarations for a report. `bank` and `history` come from `regel validate --bank B
  * --history FILE`; `deliveryId` (with `--record`) keeps a re-validated delivery out of its own
- * history.
+ * history. `upToRunId` (regel verify) reads only the runs with an id up to it: those the report
+ * read. The section names the runs it read (`historyRuns`).
  */
 export function outliersSection(
   report: Report,
   specs: readonly PlausibilitySpec[],
-  options: { bank?: string; history?: string; deliveryId?: string },
+  options: {
+    bank?: string;
+    history?: string;
+    deliveryId?: string;
+    upToRunId?: number;
+  },
 ): OutliersSection {
   const bank = options.bank ?? null;
   const file = options.history ?? null;
@@ -139,7 +145,7 @@ export function outliersSection(
   let aggregates;
   try {
     history = History.open(file);
-    runs = history.runs();
+    runs = history.runs({ upToRunId: options.upToRunId });
     aggregates = history.runAggregates();
   } catch (e) {
     if (e instanceof HistoryError)
@@ -172,6 +178,12 @@ export function outliersSection(
     findings: run.findings,
     aggregates: reportAggregates(report),
   };
+  // the runs read: up to the id asked for, else up to the last one there (ids are never reused)
+  const historyRuns = {
+    lastRunId:
+      options.upToRunId ?? runs.reduce((last, r) => Math.max(last, r.id), 0),
+    count: runs.length,
+  };
   const results = evaluateOutliers(specs, current, observations);
   const checks = results.map((c, i): OutlierCheckReport => ({
     ...c,
@@ -189,6 +201,7 @@ export function outliersSection(
       : { reason: checks.map((c) => `${c.name}: ${c.reason}`).join("; ") }),
     bank,
     history: file,
+    historyRuns,
     checks,
     explain: toExplain(results),
   };

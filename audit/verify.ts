@@ -3,7 +3,8 @@
  * report's provenance names, and compare the new report with the report file byte for byte
  * (apart from `generatedAt`, taken over, and `sourcesChecked`, which says only whether this run
  * could find the `.regel` sources). `plausibility.outliers` are evaluated again against the
- * history store the report names (or `--history`): an edited outlier list does not reproduce. A report reconciled with a quarterly file (`--quarterly`) or compared
+ * history store the report names (or `--history`), reading only the runs it read then: an edited
+ * outlier list does not reproduce, a delivery recorded since changes nothing. A report reconciled with a quarterly file (`--quarterly`) or compared
  * with a previous delivery (`--previous`) needs that file or folder again: verify refuses without
  * it, naming what the report read. When it does not reproduce, say which hash differs (tool
  * version, ruleset source, compiled module, input file, quarterly file, previous delivery file) and
@@ -311,10 +312,11 @@ function sameJson(a: unknown, b: unknown): boolean {
 /**
  * Evaluate the report's outliers (`plausibility.outliers`) again and put them into `after`: the
  * declarations in force on the RRD under the compiled root, for the bank the section names,
- * against the history it names (or `input.history`, then named as in the report). The history
- * compare reads only RRDs before the report's and the peers only other banks, so recording this
- * delivery since does not change them; a delivery recorded since for an earlier RRD, or another
- * bank's for this one, does, and the note says so. Throws {@link VerifyError} when the section
+ * against the history it names (or `input.history`, then named as in the report), reading only
+ * the runs the report read (`historyRuns`: ids up to its `lastRunId`), so that deliveries
+ * recorded since change nothing. A report without `historyRuns` (reportVersion 1.4) is evaluated
+ * against the whole history as it is now; a delivery recorded since for an earlier RRD, or
+ * another bank's for this one, then changes them, and the difference says so. Throws {@link VerifyError} when the section
  * was evaluated against a history that is not there now and none is given.
  */
 function outliersAgain(
@@ -350,12 +352,20 @@ function outliersAgain(
       : outliersSection(after, specs, {
           bank: recorded.bank ?? undefined,
           history: file,
+          upToRunId: recorded.historyRuns?.lastRunId,
         });
   // the history as named in the report, when it is given under another path now
   again.history = recorded.history;
+  // a report made before the runs read were recorded (reportVersion 1.4) names none
+  if (recorded.historyRuns === undefined) delete again.historyRuns;
   after.plausibility = { ...after.plausibility, outliers: again };
+  const runsRead = recorded.historyRuns;
   const where =
-    file === undefined ? "" : ` against the history ${file} as it is now`;
+    file === undefined
+      ? ""
+      : runsRead === undefined
+        ? ` against the history ${file} as it is now`
+        : ` against the history ${file}, the ${runsRead.count} runs the report read (ids up to ${runsRead.lastRunId})`;
   if (sameJson(again, recorded))
     return {
       lines: [],
@@ -365,8 +375,17 @@ function outliersAgain(
           : undefined,
     };
   const lines = [
-    `plausibility.outliers: evaluated again${where}, they differ from the report's (a delivery recorded since for an earlier RRD, or another bank's for this RRD, changes them too)`,
+    runsRead === undefined
+      ? `plausibility.outliers: evaluated again${where}, they differ from the report's (the report does not name the runs it read: a delivery recorded since for an earlier RRD, or another bank's for this RRD, changes them too)`
+      : `plausibility.outliers: evaluated again${where}, they differ from the report's`,
   ];
+  const countNow = again.historyRuns?.count;
+  if (runsRead !== undefined && countNow !== runsRead.count)
+    lines.push(
+      countNow === undefined
+        ? `plausibility.outliers.historyRuns: the report read ${runsRead.count} runs; the history cannot be read now`
+        : `plausibility.outliers.historyRuns: the report read ${runsRead.count} runs with ids up to ${runsRead.lastRunId}, the history holds ${countNow} such runs now (runs removed, or another history)`,
+    );
   if (again.status !== recorded.status)
     lines.push(
       `plausibility.outliers.status: ${recorded.status} → ${again.status}`,

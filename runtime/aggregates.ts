@@ -156,14 +156,27 @@ export class Aggregates {
   }
 }
 
-/** Does a record of the IKB carry the marking? */
+/**
+ * Does a record of the IKB carry the marking? The same rule as a category's `marking` line
+ * (compiler/emit-classify.ts): the value, or a value that does not fit the field's type (kept in
+ * `$invalid`), which cannot show the marking absent. An empty field is no marking.
+ */
 function hasMarking(
   records: Readonly<Record<string, readonly unknown[]>>,
   m: NonNullable<AggregateTrace["marking"]>,
 ): boolean {
   const list = records[m.entity] ?? [];
-  for (let i = 0; i < list.length; i++)
-    if ((list[i] as Record<string, unknown>)[m.field] === m.value) return true;
+  for (let i = 0; i < list.length; i++) {
+    const record = list[i] as Record<string, unknown> & {
+      $invalid?: Record<string, unknown>;
+    };
+    if (record[m.field] === m.value) return true;
+    if (
+      record.$invalid !== undefined &&
+      Object.hasOwn(record.$invalid, m.field)
+    )
+      return true;
+  }
   return false;
 }
 

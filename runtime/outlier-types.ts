@@ -1,5 +1,5 @@
 /**
- * The shape of report.json `plausibility.outliers` (reportVersion 1.4.0; docs/report.md §
+ * The shape of report.json `plausibility.outliers` (reportVersion 1.4.0, `historyRuns` 1.5.0; docs/report.md §
  * Plausibility: outliers): what audit/outliers.ts computes and the HTML page shows. Types only.
  *
  * @module
@@ -61,6 +61,13 @@ export interface OutliersSection {
   bank: string | null;
   /** The history file the figures were read from. */
   history: string | null;
+  /**
+   * Which runs of the history were read, present when it was read (since 1.5.0): every run with
+   * an id up to `lastRunId` (0: the history held none), `count` of them. Run ids only grow
+   * (AUTOINCREMENT), so `regel verify` reads exactly these again however the history grew since;
+   * a different count says runs were removed, or that it is another history.
+   */
+  historyRuns?: { lastRunId: number; count: number };
   checks: OutlierCheckReport[];
   /** One line per outlier: what the bank must explain (bk par 2.2). */
   explain: string[];

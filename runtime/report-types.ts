@@ -14,7 +14,7 @@ import type {
 } from "../compiler/contract.js";
 
 /** Version of the report format (semantic; see docs/report.md). */
-export const REPORT_VERSION = "1.4.0";
+export const REPORT_VERSION = "1.5.0";
 
 /** A problem in the input itself (a file, a header, a row), not a rule finding. */
 export interface InputProblem {

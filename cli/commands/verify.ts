@@ -161,7 +161,7 @@ export function register(program: Command): void {
     )
     .option(
       "--history <file>",
-      "the history the report's outliers were evaluated against (plausibility.outliers), when it is no longer where the report names it; they are evaluated again against it",
+      "the history the report's outliers were evaluated against (plausibility.outliers), when it is no longer where the report names it; they are evaluated again against the runs of it that the report read",
     )
     .option("--json", "print the verdict and what differs as JSON")
     // exit 1 means "not reproduced": a usage error (a missing argument) must not look like one

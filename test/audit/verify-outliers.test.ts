@@ -4,7 +4,8 @@
  * what differs), a history that is gone is a usage error (exit 2), and an untouched report
  * reproduces.
  */
-import { mkdtempSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -134,5 +135,114 @@ describe("regel verify: the outliers are evaluated again", () => {
     } finally {
       renameSync(moved, history);
     }
+  });
+});
+
+describe("regel verify: the outliers are evaluated against the runs the report read", () => {
+  function recordLater(
+    folder: string,
+    seed: number,
+    rrd: string,
+    bank: string,
+  ): Promise<void> {
+    generateDelivery(loaded.module, {
+      depositors: 150,
+      seed,
+      defectRate: 0.05,
+      markingRate: 0.02,
+      rrd,
+      out: folder,
+    });
+    return validateDelivery(folder, loaded, { rrd }).then((later) => {
+      const h = History.open(history);
+      try {
+        h.record(
+          runFromReport(later, {
+            bank,
+            deliveryId: `later-${seed}`,
+            deliveredAt: "2024-05-02T10:00:00+02:00",
+          }),
+        );
+      } finally {
+        h.close();
+      }
+    });
+  }
+
+  it("names the runs it read: the last run id and how many", () => {
+    expect(report.plausibility?.outliers?.historyRuns).toEqual({
+      lastRunId: 3,
+      count: 3,
+    });
+  });
+
+  it("still reproduces after another bank's delivery for the same RRD and an earlier RRD of the bank are recorded; an edited outlier list still fails", async () => {
+    const path = join(work, "report-later.json");
+    writeFileSync(path, reportText);
+    await recordLater(join(work, "peer7"), 7, RRD, "P7");
+    const afterPeer = await runVerify(path, { delivery, compiled: COMPILED });
+    expect(afterPeer.stdout).not.toContain("NOT reproduced");
+    expect(afterPeer.code).toBe(0);
+    await recordLater(join(work, "earlier"), 8, "2023-12-31", "B");
+    const afterEarlier = await runVerify(path, {
+      delivery,
+      compiled: COMPILED,
+    });
+    expect(afterEarlier.stdout).toContain("reproduced");
+    expect(afterEarlier.stdout).not.toContain("NOT reproduced");
+    expect(afterEarlier.stdout).toContain("ids up to 3");
+    expect(afterEarlier.code).toBe(0);
+
+    const edited = JSON.parse(reportText) as Report;
+    const hidden = edited.plausibility!.outliers!.explain[0];
+    edited.plausibility!.outliers!.explain = [];
+    const out = await runVerify(write("edited-later.json", edited), {
+      delivery,
+      compiled: COMPILED,
+    });
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain(
+      `plausibility.outliers.explain: now, not in the report: ${hidden}`,
+    );
+  });
+
+  it("does not reproduce against a history from which a run the report read was removed, and says so", async () => {
+    const path = join(work, "report-removed.json");
+    writeFileSync(path, reportText);
+    const copy = join(work, "removed.sqlite");
+    copyFileSync(history, copy);
+    const { Database } = createRequire(import.meta.url)(
+      "node-sqlite3-wasm",
+    ) as {
+      Database: new (file: string) => {
+        exec(sql: string): void;
+        close(): void;
+      };
+    };
+    const db = new Database(copy);
+    db.exec("PRAGMA foreign_keys = ON; DELETE FROM runs WHERE id = 1");
+    db.close();
+    const out = await runVerify(path, {
+      delivery,
+      compiled: COMPILED,
+      history: copy,
+    });
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain(
+      "plausibility.outliers.historyRuns: the report read 3 runs with ids up to 3, the history holds 2 such runs now",
+    );
+  });
+
+  it("a report without historyRuns (reportVersion 1.4) is evaluated against the history as it is now, and says so when it differs", async () => {
+    const old = JSON.parse(reportText) as Report;
+    delete old.plausibility!.outliers!.historyRuns;
+    const out = await runVerify(write("report-1.4.json", old), {
+      delivery,
+      compiled: COMPILED,
+    });
+    // by now the history holds the later runs recorded above
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain("as it is now");
+    expect(out.stdout).toContain("does not name the runs it read");
   });
 });

@@ -31,7 +31,7 @@ describe("aggregates in report.json", () => {
       loaded,
       { rrd: "2024-06-30" },
     );
-    expect(report.reportVersion).toBe("1.4.0");
+    expect(report.reportVersion).toBe("1.5.0");
     expect(
       report.aggregates?.map((a) => [a.name, a.unit, a.value, a.text]),
     ).toEqual([

@@ -80,7 +80,7 @@ describe("unknown values in a validated delivery", () => {
     expect(validate(JSON.parse(json)), JSON.stringify(validate.errors)).toBe(
       true,
     );
-    expect(JSON.parse(json).reportVersion).toBe("1.4.0");
+    expect(JSON.parse(json).reportVersion).toBe("1.5.0");
     expect(renderHtml(r)).toContain("(reported as unknown)");
     expect(summaryText(r)).toMatch(/dmc0000 .*\(1 reported as unknown\)/);
   });
