@@ -169,6 +169,7 @@ export const CODES = {
   exampleUnrepresentable: "REG410",
   exampleRrdOutsideValidity: "REG411",
   exampleOtherRecordType: "REG412",
+  inheritedExamplesNotRun: "REG413",
 } as const;
 
 /** A diagnostic code of the checker. */
@@ -407,4 +408,6 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A record example whose `rrd` lies outside the validity (`valid from ... until ...`) of the version that declares it: no delivery on that day is checked with this version.",
   REG412:
     'An example record of a record type (`record "C"`) whose type field gives another code: on a delivery that row is not a record of its entity.',
+  REG413:
+    "An inherited rule that runs no `pass` or no `fail` example in the inheriting version: every such example gives an `rrd` outside that version's validity, so none runs there (warning).",
 };

@@ -203,13 +203,25 @@ export function checkExamples(
         : !pass
           ? "a `pass` example"
           : "a `fail` example";
-    reporter.report(
-      CODES.missingExamples,
-      skipped === 0
-        ? `rule \`${rule.code.name}\` needs ${lacking}: every rule has at least one of each`
-        : `rule \`${rule.code.name}\` runs ${!pass && !fail ? "no `pass` and no `fail` example" : !pass ? "no `pass` example" : "no `fail` example"} in ${index.rs.id}: ${skipped} inherited example(s) give an \`rrd\` outside its validity (${validityText(index.rs)}) and do not run here; leave \`rrd\` out where the example holds on any day (it then runs on a day each version is valid)`,
-      rule.code.span,
-    );
+    if (skipped === 0)
+      reporter.report(
+        CODES.missingExamples,
+        `rule \`${rule.code.name}\` needs ${lacking}: every rule has at least one of each`,
+        rule.code.span,
+      );
+    // its examples test another version's days: a warning, as the rule is unchanged here
+    else
+      reporter.report(
+        CODES.inheritedExamplesNotRun,
+        `rule \`${rule.code.name}\` runs ${!pass && !fail ? "no `pass` and no `fail` example" : !pass ? "no `pass` example" : "no `fail` example"} in ${index.rs.id}: ${skipped} inherited example(s) give an \`rrd\` outside its validity (${validityText(index.rs)}) and do not run here`,
+        rule.code.span,
+        {
+          warning: true,
+          notes: [
+            "leave `rrd` out of an example that holds on any day (it then runs on a day each version is valid), or replace the rule in this version with examples of its own days",
+          ],
+        },
+      );
   }
 }
 

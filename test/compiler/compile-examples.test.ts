@@ -447,7 +447,7 @@ describe("the RRD of an example lies within its version's validity", () => {
     ]);
   });
 
-  it("a rule whose every fail example the inheriting version skips (rrd outside its validity) is REG406 there", () => {
+  it("a rule whose every fail example the inheriting version skips (rrd outside its validity) is warning REG413 there", () => {
     const texts = new Map([
       [
         "1.0.0.regel",
@@ -469,10 +469,13 @@ describe("the RRD of an example lies within its version's validity", () => {
       ],
     ]);
     const p = loadProjectFromTexts(texts);
-    expect(p.diagnostics.map((d) => [d.code, d.message, d.span.file])).toEqual([
+    expect(
+      p.diagnostics.map((d) => [d.code, d.severity, d.message, d.span.file]),
+    ).toEqual([
       [
-        "REG406",
-        "rule `dmc0001` runs no `fail` example in t.valid@1.1.0: 1 inherited example(s) give an `rrd` outside its validity (valid from 2023-07-01) and do not run here; leave `rrd` out where the example holds on any day (it then runs on a day each version is valid)",
+        "REG413",
+        "warning",
+        "rule `dmc0001` runs no `fail` example in t.valid@1.1.0: 1 inherited example(s) give an `rrd` outside its validity (valid from 2023-07-01) and do not run here",
         "1.0.0.regel",
       ],
     ]);

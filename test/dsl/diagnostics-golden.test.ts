@@ -1914,6 +1914,29 @@ rule dup002 "Same name"
       "rrd 2024-01-01 is outside the validity of t.base@1.0.0 (valid from 2023-01-01 until 2024-01-01)",
   },
   {
+    code: "REG413",
+    title:
+      "an inherited rule whose every fail example gives an rrd the inheriting version is not valid on (warning)",
+    files: {
+      "t.regel": BASE.replace(
+        "  valid from 2023-01-01\n",
+        "  valid from 2023-01-01 until 2024-01-01\n",
+      ).replace(
+        'example fail NP { customer_id: "1" }',
+        'example fail rrd 2023-06-01 NP { customer_id: "1" }',
+      ),
+      "u.regel": `ruleset t.base@1.1.0 "Base"
+  extends t.base@1.0.0
+  valid from 2024-01-01
+  source br "Beleidsregel"
+`,
+    },
+    warning: true,
+    at: [{ marker: "dmc0001" }],
+    message:
+      "runs no `fail` example in t.base@1.1.0: 1 inherited example(s) give an `rrd` outside its validity (valid from 2024-01-01)",
+  },
+  {
     code: "REG412",
     title:
       "example records of a record type with another entity's code or an unknown code: subject, with record and file example row",

@@ -53,6 +53,8 @@ rule cov0001 "Boven de limiet"
   example pass rrd 2025-01-01 BA { account_id: "A1", balance: 110000.00 }
   example pass rrd 2024-12-31 BA { account_id: "A1", balance: 100000.00 }
   example fail rrd 2025-01-01 BA { account_id: "A1", balance: 120000.01 }
+  example fail BA { account_id: "A1", balance: 150000.01 }
+  example pass BA { account_id: "A1", balance: 50000.00 }
 `;
 
 const V2 = `ruleset t.param@1.1.0 "Param"
@@ -83,7 +85,7 @@ describe("parameters", () => {
     expect(interpreted.map((r) => [r.example, r.actual])).toEqual(
       interpreted.map((r) => [r.example, r.expected]),
     );
-    expect(interpreted).toHaveLength(4);
+    expect(interpreted).toHaveLength(6);
     const compiled = await checkExamplesCompiled(project, { cacheDir: null });
     expect(compiled.diagnostics).toEqual([]);
   });
@@ -169,8 +171,8 @@ rule cov0002 "Gedekt bedrag boven de limiet"
   for BA
   when covered is present
   require covered <= coverage_limit
-  example fail rrd 2022-01-01 BA { account_id: "A1", covered: 100000.01 }
-  example pass rrd 2022-01-01 BA { account_id: "A1", covered: 1.00 }
+  example fail BA { account_id: "A1", covered: 100000.01 }
+  example pass BA { account_id: "A1", covered: 1.00 }
 `;
   const V11 = `ruleset t.p@1.1.0
   extends t.p@1.0.0

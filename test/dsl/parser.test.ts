@@ -389,7 +389,7 @@ describe("every ```regel block of docs/language.md", () => {
     expect(show(dmc0003.require as Expr)).toBe(
       "((date_of_birth <= rrd) and (date_of_birth > (rrd - 130years)))",
     );
-    expect((dmc0003.examples[0] as RecordExample).rrd?.text).toBe("2024-01-01");
+    expect((dmc0003.examples[0] as RecordExample).rrd?.text).toBe("2023-12-31");
 
     expect(show(smc0006.require as Expr)).toBe(
       "exists(AD where (AD.customer_id = customer_id))",
