@@ -6,6 +6,7 @@
  */
 
 import { MAX_THREADS } from "../runtime/thread-limit.js";
+import { positiveCount } from "./count-option.js";
 
 /** The most threads `--threads` takes (as validateFolder's `threads`). */
 export const MAX_THREADS_OPTION = MAX_THREADS;
@@ -16,8 +17,6 @@ export const MAX_THREADS_OPTION = MAX_THREADS;
  */
 export function threadsOption(value: unknown): number | "auto" | undefined {
   if (value === undefined || value === "auto") return "auto";
-  const n = Number(value);
-  return Number.isSafeInteger(n) && n >= 1 && n <= MAX_THREADS_OPTION
-    ? n
-    : undefined;
+  const n = positiveCount(value);
+  return n !== undefined && n <= MAX_THREADS_OPTION ? n : undefined;
 }

@@ -40,6 +40,7 @@ import { WORKERS_REFUSED } from "../../runtime/stage-partition.js";
 import { dateOptionProblem, dateTimeOptionProblem } from "../date-options.js";
 import { isFolder } from "../../runtime/make-folder.js";
 import { realFolder, withinFolder } from "../folder-paths.js";
+import { positiveCount } from "../count-option.js";
 
 interface ValidateFlags {
   rrd?: string;
@@ -213,10 +214,7 @@ export function register(program: Command): void {
       if (dateOptions !== undefined) return fail(dateOptions);
       if (
         flags.sortBudget !== undefined &&
-        !(
-          Number.isSafeInteger(Number(flags.sortBudget)) &&
-          Number(flags.sortBudget) > 0
-        )
+        positiveCount(flags.sortBudget) === undefined
       )
         return fail(
           `--sort-budget ${flags.sortBudget}: expected a positive integer`,
@@ -228,10 +226,7 @@ export function register(program: Command): void {
         );
       for (const [key, flag] of LIMIT_FLAGS) {
         const value = flags[key];
-        if (
-          value !== undefined &&
-          !(Number.isSafeInteger(Number(value)) && Number(value) > 0)
-        )
+        if (value !== undefined && positiveCount(value) === undefined)
           return fail(`${flag} ${value}: expected a positive integer`);
       }
       // The RRD is never guessed: it decides which version is in force and every date rule.

@@ -105,6 +105,8 @@ describe("regel validate limits", () => {
       ["--max-field-length", "0"],
       ["--max-fields", "many"],
       ["--max-record-length", "-1"],
+      ["--max-fields", "1e3"],
+      ["--max-field-length", "0x10"],
     ]) {
       const r = validate("bad", flag, value);
       expect(r.code).toBe(2);
@@ -115,7 +117,18 @@ describe("regel validate limits", () => {
   });
 
   it("--threads takes auto or a number; the same report over threads; a delivery the threads do not cover says so", () => {
-    for (const value of ["0", "many", "1.5", "257"]) {
+    // digits only: "0x2", "1e1" (ten), " 2", "2.0" were taken as numbers
+    for (const value of [
+      "0",
+      "many",
+      "1.5",
+      "257",
+      "0x2",
+      "1e1",
+      " 2",
+      "2.0",
+      "",
+    ]) {
       const r = validate("bad", "--threads", value);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(
