@@ -21,6 +21,7 @@ import { sharedCopy } from "./key-set.js";
 import { mergePartial } from "./merge-partials.js";
 import { workerFile, workerRunData } from "./worker-run.js";
 import { localJob, runPool, WorkerLink } from "./worker-pool.js";
+import { inRangeOrder } from "./range-order.js";
 import type { ParallelPlan } from "./stage-partition.js";
 import {
   validateWork,
@@ -107,7 +108,7 @@ export async function validateInWorkers(
         ),
       );
     if (exchange) {
-      const firsts = await Promise.all(links.map((l) => l.next("unique")));
+      const firsts = await inRangeOrder(links.map((l) => l.next("unique")));
       // per file: each candidate key text with the line of its first occurrence so far
       const before = grouped.map(() => new Map<string, number>());
       firsts.forEach((m, k) => {
@@ -120,7 +121,7 @@ export async function validateInWorkers(
             if (!before[i].has(key)) before[i].set(key, line);
       });
     }
-    const partials = await Promise.all(links.map((l) => l.next("done")));
+    const partials = await inRangeOrder(links.map((l) => l.next("done")));
     for (const p of partials) mergePartial(s, grouped, p.partial);
   } finally {
     stopped = true;

@@ -70,6 +70,7 @@ import {
 } from "./stage-partition.js";
 import type { WorkerRunData } from "./worker-run.js";
 import type { WorkerLink } from "./worker-pool.js";
+import { inRangeOrder } from "./range-order.js";
 
 /**
  * The second read of the whole-file checks (runtime/whole-file.ts): only of a file read to the
@@ -722,7 +723,7 @@ async function inWorkers(
         ),
       );
     local = new RangeWork(s, files, jobs[0]);
-    const scans = await Promise.all([
+    const scans = await inRangeOrder([
       local.round1(),
       ...links.map((l) => l.next("scanned")),
     ]);
@@ -764,7 +765,7 @@ async function inWorkers(
     }));
     links.forEach((l, k) => l.send(answers[k + 1]));
     // round 2, in range order: the candidate pairs of the joined checks
-    const collected = await Promise.all([
+    const collected = await inRangeOrder([
       local.round2(answers[0]),
       ...links.map((l) => l.next("collected")),
     ]);

@@ -374,6 +374,43 @@ describe("an IKB too large to hold", () => {
     }
   }, 120_000);
 
+  it("two IKBs too large: the first in key order is named with any number of threads, though a later range meets its own first", async () => {
+    const { dir } = oneKey("", "delivery");
+    // K4000 covers 35-45 % of each IKB file's rows, K5500 55-65 %: with two threads the second
+    // range starts at K5500 and meets it long before the first range reaches K4000
+    for (const f of readdirSync(dir).filter((f) => f.endsWith(".csv"))) {
+      const lines = readFileSync(join(dir, f), "utf8").split("\n");
+      if (!lines[0].startsWith("ikb_id,")) continue;
+      for (let i = 1; i < lines.length; i++) {
+        if (lines[i] === "") continue;
+        const at = i / lines.length;
+        const key =
+          at >= 0.35 && at < 0.45
+            ? "K4000"
+            : at >= 0.55 && at < 0.65
+              ? "K5500"
+              : `K${String(Math.floor(at * 10_000)).padStart(4, "0")}-${i}`;
+        lines[i] = key + lines[i].slice(lines[i].indexOf(","));
+      }
+      writeFileSync(join(dir, f), lines.join("\n"));
+    }
+    // (which range meets its IKB first in time is up to the threads: runtime/range-order.ts's
+    // own test makes a later range fail first)
+    for (const l of [glo, glo12])
+      for (const threads of [1, 2, 4]) {
+        const error: unknown = await validateDelivery(dir, l, {
+          rrd: "2024-03-31",
+          threads,
+          scanSplitBytes: 1,
+          maxIkbRows: 100,
+        }).catch((e: unknown) => e);
+        expect(
+          (error as Error).message,
+          `${l.module.metadata.id}, ${threads} threads`,
+        ).toMatch(/^the rows of IKB key "K4000" are more than 100 \(in /);
+      }
+  }, 180_000);
+
   it("in T−1 too", async () => {
     const { dir, previous } = oneKey("IKB-ALL", "previous");
     await expect(
