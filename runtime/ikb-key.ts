@@ -67,6 +67,6 @@ function codePoint(c: string): string {
  * column's own name (`ikb_id`) is the header row again, as when two files are joined into one.
  * Only the key is compared: the scan reads no other cell of every row.
  */
-export function repeatedHeaderMessage(column: string): string {
-  return `the row repeats the header (its IKB key is the column name ${JSON.stringify(column)}), as when files are joined: it is read as a record of an IKB of that name`;
+export function repeatedHeaderMessage(column: string, read = true): string {
+  return `the row repeats the header (its IKB key is the column name ${JSON.stringify(column)}), as when files are joined: ${read ? "it is read as a record of an IKB of that name" : "it is not read"}`;
 }

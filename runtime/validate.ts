@@ -49,6 +49,7 @@ import {
   UnknownEntityError,
 } from "./errors.js";
 import { assertRulesetCurrent } from "./source-check.js";
+import { repeatedHeaderMessage } from "./ikb-key.js";
 import { defaultCompiledRoot, type LoadedRuleset } from "./load-compiled.js";
 import type { Report } from "./report-types.js";
 import { selectRuleset } from "./select-version.js";
@@ -407,6 +408,10 @@ export async function* validateCsv<
   const recordTypes = recordTypesOf(m, meta);
   /** The header names a column twice: no row is read. */
   let headerRejected = false;
+  /** The IKB key column and its name in the header: a row with that key repeats the header. */
+  let keyColumn = -1;
+  let headerKey: string | undefined;
+  const ikbField = meta.fields.findIndex((f) => f.name === m.metadata.ikb?.key);
   for await (const batch of readCsvBatches(
     textChunks(source, entity),
     dialectReaderOptions(meta),
@@ -465,6 +470,8 @@ export async function* validateCsv<
         }
         index = meta.fields.map((f) => ev.cells.indexOf(f.column));
         width = ev.cells.length;
+        keyColumn = ikbField >= 0 ? index[ikbField] : -1;
+        headerKey = keyColumn >= 0 ? ev.cells[keyColumn] : undefined;
         normalizer = cellNormalizer(meta, index);
         for (const c of ev.cells)
           if (!columns.includes(c))
@@ -484,6 +491,17 @@ export async function* validateCsv<
           line: ev.line,
           code: "input.column-count",
           message: `the row has ${ev.cells.length} columns; the header has ${width}`,
+        };
+        continue;
+      }
+      if (headerKey !== undefined && ev.cells[keyColumn] === headerKey) {
+        // a blocking input.repeated-header of `regel validate`, which reads the row as a record
+        // of an IKB of that name: here it is not read
+        yield {
+          kind: "rejected",
+          line: ev.line,
+          code: "input.repeated-header",
+          message: repeatedHeaderMessage(headerKey, false),
         };
         continue;
       }

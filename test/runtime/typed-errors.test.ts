@@ -155,6 +155,39 @@ describe("typed errors of the embedding API", () => {
     ]);
   });
 
+  it("a CSV row that repeats the header is rejected, as regel validate's blocking input.repeated-header", async () => {
+    // validateCsv returned it as a record of an IKB "ikb_id"
+    const rs = await fake();
+    const out = await drain(
+      validateCsv(
+        rs,
+        "NP",
+        [
+          "ikb_id,customer_id,last_name\n",
+          "I1,C1,Jansen\nikb_id,customer_id,last_name\nI2,C2,Smit\n",
+        ],
+        RRD,
+      ),
+    );
+    expect(
+      out.map((r) => [
+        (r as { kind: string }).kind,
+        (r as { line: number }).line,
+      ]),
+    ).toEqual([
+      ["record", 2],
+      ["rejected", 3],
+      ["record", 4],
+    ]);
+    expect(out[1]).toEqual({
+      kind: "rejected",
+      line: 3,
+      code: "input.repeated-header",
+      message:
+        'the row repeats the header (its IKB key is the column name "ikb_id"), as when files are joined: it is not read',
+    });
+  });
+
   it("a CSV chunk that is neither text nor bytes (an object-mode stream, a number, null) is an InvalidChunkError", async () => {
     // such chunks were skipped: an object-mode stream of rows gave no result and no error
     const rs = await fake();
