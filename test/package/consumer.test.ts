@@ -44,10 +44,14 @@ import { buildPackageOnce } from "./package-build.js";
  * arguments, runtime/folder-arguments.ts and thread-limit.ts; delivery file names never outside
  * the folder, runtime/delivery-file.ts; BSNs masked in every sample; a report's partial delivery
  * and ruleset not in force; new typed errors): 2.226 MB packed, 9.78 MB unpacked, 734 files.
+ * Raised on 2026-12-08 for a third round of fixes (rows and IKBs the record API refuses, the
+ * declared dialect in validateCsv, the shipped rulesets found in a bundled app, the ranges' errors
+ * in key order, outliers a report can be verified against): 2.266 MB packed, 9.91 MB unpacked,
+ * 736 files.
  */
 const BUDGET = {
-  packedBytes: 2_260_000,
-  unpackedBytes: 9_900_000,
+  packedBytes: 2_300_000,
+  unpackedBytes: 10_000_000,
   files: 750,
 };
 
