@@ -63,6 +63,18 @@ function codePoint(c: string): string {
 }
 
 /**
+ * Whether a row's IKB key `key` is the header's `headerKey` again: the header row repeated, as when
+ * files are joined; with the byte order mark a joined file's header starts with, when the key is
+ * the first column (`cat` of two files written with one).
+ */
+export function repeatsHeader(key: string, headerKey: string): boolean {
+  return (
+    key === headerKey ||
+    (key.charCodeAt(0) === 0xfeff && key.slice(1) === headerKey)
+  );
+}
+
+/**
  * The message of `input.repeated-header`: a row of a CSV file whose IKB key is the IKB key
  * column's own name (`ikb_id`) is the header row again, as when two files are joined into one.
  * Only the key is compared: the scan reads no other cell of every row.

@@ -64,7 +64,7 @@ import { ownText } from "./own-text.js";
 import { problem } from "./stage-tally.js";
 import { SCAN_SPLIT_BYTES } from "./stage-partition.js";
 import { WholeFileCheck, type WholeFileScanPart } from "./whole-file.js";
-import { repeatedHeaderMessage } from "./ikb-key.js";
+import { repeatedHeaderMessage, repeatsHeader } from "./ikb-key.js";
 
 /** The kind of a scan job on a worker of the pool (runtime/worker-pool.ts). */
 export const SCAN_JOB_KIND = "regel-scan-range";
@@ -364,11 +364,11 @@ class RangeRows {
       if (ikbCol >= 0) {
         const key = ev.cells[ikbCol];
         // the header row again (the file is CSV: the scan splits no other)
-        if (key === d.header[ikbCol])
+        if (repeatsHeader(key, d.header[ikbCol]))
           this.record(
             "input.repeated-header",
             ev.line,
-            repeatedHeaderMessage(key),
+            repeatedHeaderMessage(d.header[ikbCol]),
           );
         if (this.prevKey === null) r.firstKey = key;
         else if (key < this.prevKey) r.sorted = false;

@@ -42,7 +42,7 @@ import { poolWorkerScript } from "./worker-start.js";
 import { runThreads, SCAN_SPLIT_BYTES } from "./stage-partition.js";
 import { ReadReplay, REPLAY_BYTES } from "./read-replay.js";
 import { deliveryFilePath } from "./delivery-file.js";
-import { repeatedHeaderMessage } from "./ikb-key.js";
+import { repeatedHeaderMessage, repeatsHeader } from "./ikb-key.js";
 
 /**
  * The reads of the files of small deliveries kept for the later passes of their run
@@ -860,13 +860,13 @@ async function scan(
       }
       if (f.ikbCol >= 0) {
         const key = ev.cells[f.ikbCol];
-        if (key === headerKey)
+        if (headerKey !== undefined && repeatsHeader(key, headerKey))
           problem(s, f, {
             code: "input.repeated-header",
             severity: "blocking",
             file: f.file,
             line: ev.line,
-            message: repeatedHeaderMessage(key),
+            message: repeatedHeaderMessage(headerKey),
           });
         if (prevKey !== undefined && key < prevKey)
           f.report.sortedByIkbKey = false;

@@ -49,7 +49,7 @@ import {
   UnknownEntityError,
 } from "./errors.js";
 import { assertRulesetCurrent } from "./source-check.js";
-import { repeatedHeaderMessage } from "./ikb-key.js";
+import { repeatedHeaderMessage, repeatsHeader } from "./ikb-key.js";
 import { defaultCompiledRoot, type LoadedRuleset } from "./load-compiled.js";
 import type { Report } from "./report-types.js";
 import { selectRuleset } from "./select-version.js";
@@ -494,7 +494,10 @@ export async function* validateCsv<
         };
         continue;
       }
-      if (headerKey !== undefined && ev.cells[keyColumn] === headerKey) {
+      if (
+        headerKey !== undefined &&
+        repeatsHeader(ev.cells[keyColumn], headerKey)
+      ) {
         // a blocking input.repeated-header of `regel validate`, which reads the row as a record
         // of an IKB of that name: here it is not read
         yield {

@@ -165,6 +165,8 @@ describe("typed errors of the embedding API", () => {
         [
           "ikb_id,customer_id,last_name\n",
           "I1,C1,Jansen\nikb_id,customer_id,last_name\nI2,C2,Smit\n",
+          // with the byte order mark of a joined file's header
+          "\ufeffikb_id,customer_id,last_name\nI3,C3,Visser\n",
         ],
         RRD,
       ),
@@ -178,6 +180,8 @@ describe("typed errors of the embedding API", () => {
       ["record", 2],
       ["rejected", 3],
       ["record", 4],
+      ["rejected", 5],
+      ["record", 6],
     ]);
     expect(out[1]).toEqual({
       kind: "rejected",
