@@ -209,7 +209,20 @@ export function attachToValidate(validate: Command): void {
         deliveredAt: flags.deliveredAt!,
         history: flags.history,
       });
-      printErr(out.stdout + out.stderr);
+      // a refusal is validate's, whose report folder is written: say so, not record's "Nothing
+      // was written"
+      printErr(
+        out.code === 0 || out.stderr === ""
+          ? out.stdout + out.stderr
+          : `${out.stdout}regel validate --record: ${out.stderr
+              .replace(/^regel record: /, "")
+              .replace(/\s*Nothing was written\.?\s*$/, "")
+              .trimEnd()
+              .replace(
+                /\.$/,
+                "",
+              )}; the report is written to ${flags.out!}, nothing recorded\n`,
+      );
       process.exitCode = out.code === 0 ? before : out.code;
     });
 }

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { runAssess } from "../../cli/commands/assess.js";
 import { runHistory } from "../../cli/commands/history.js";
 import { attachToValidate, runRecord } from "../../cli/commands/record.js";
@@ -714,6 +714,25 @@ describe("regel validate --record", () => {
       // A duplicate id: exit 2, nothing more recorded.
       await program("accepted").parseAsync(args("v2"));
       expect(process.exitCode).toBe(2);
+      // The same report under another id: refused as validate's, whose report is written
+      const written: string[] = [];
+      const spy = vi
+        .spyOn(process.stderr, "write")
+        .mockImplementation((chunk: string | Uint8Array) => {
+          written.push(String(chunk));
+          return true;
+        });
+      try {
+        await program("accepted").parseAsync(args("v4"));
+      } finally {
+        spy.mockRestore();
+      }
+      expect(process.exitCode).toBe(2);
+      expect(written.join("")).toMatch(
+        new RegExp(
+          `^regel validate --record: this report is of a delivery already recorded as run 2 .*would count one delivery twice; the report is written to ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, nothing recorded\n$`,
+        ),
+      );
       // A failed validation is not recorded; missing flags are named.
       await program("failed").parseAsync(args("v3"));
       expect(process.exitCode).toBe(2);
