@@ -156,6 +156,7 @@ export const CODES = {
   plausibilitySeries: "REG291",
   plausibilityNumber: "REG292",
   plausibilityNoWatch: "REG293",
+  fieldColumnClash: "REG294",
   // ---- REG4xx: examples
   exampleUnknownEntity: "REG401",
   exampleUnknownField: "REG402",
@@ -389,6 +390,8 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG292:
     "A `plausibility` whose `window`, `minimum` or `threshold` the outlier method cannot use.",
   REG293: "A `plausibility` without a `watch` clause.",
+  REG294:
+    "Two fields of an entity read one column, or a field's name is another field's column: a row given by name (the record API) or a column of the file would stand for two fields.",
   REG401: "Unknown entity in an example record.",
   REG402: "Unknown field in an example record.",
   REG403:

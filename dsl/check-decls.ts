@@ -204,6 +204,7 @@ export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
     ) {
       unknownField(index, reporter, entity, decl.roleBy, " (in `role by`)");
     }
+    checkFieldColumns(reporter, entity);
     for (const f of entity.fields) {
       if (f.decl.required && f.decl.optionalColumn !== undefined)
         reporter.report(
@@ -672,4 +673,44 @@ function checkDateFormat(f: FieldDecl, reporter: Reporter): void {
       `"${format.value}" is not a date format: write \`DD\`, \`MM\` and \`YYYY\` once each, with one separator (\`-\`, \`/\`, \`.\`, space) or none, e.g. "DD-MM-YYYY"`,
       format.span,
     );
+}
+
+/**
+ * REG294: each column of an entity is read by one field, and no field is named after another
+ * field's column. A row given by name (validateRecords, `with` records of the record API) takes a
+ * key as either a field's name or its column: `field rel column "customer_id"` beside a field
+ * named `customer_id` would fill both from one cell.
+ */
+function checkFieldColumns(reporter: Reporter, entity: ResolvedEntity): void {
+  const byColumn = new Map<string, ResolvedField>();
+  for (const f of entity.fields) {
+    const first = byColumn.get(f.column);
+    if (first !== undefined)
+      reporter.report(
+        CODES.fieldColumnClash,
+        `fields \`${first.name}\` and \`${f.name}\` of entity \`${entity.name}\` both read column ${JSON.stringify(f.column)}`,
+        f.decl.name.span,
+        {
+          notes: [
+            `give one of them its own column (\`column "..."\`); \`${first.name}\` is declared at ${first.decl.span.file}:${first.decl.span.start.line}`,
+          ],
+        },
+      );
+    else byColumn.set(f.column, f);
+  }
+  for (const f of entity.fields) {
+    const other = byColumn.get(f.name);
+    // (a field that also reads that column is reported above)
+    if (other !== undefined && other !== f && other.column !== f.column)
+      reporter.report(
+        CODES.fieldColumnClash,
+        `field \`${f.name}\` of entity \`${entity.name}\` is named after the column of field \`${other.name}\` (column ${JSON.stringify(other.column)}): a row given by name could mean either`,
+        f.decl.name.span,
+        {
+          notes: [
+            `rename one of them, or read \`${other.name}\` from a column of another name`,
+          ],
+        },
+      );
+  }
 }

@@ -746,6 +746,24 @@ plausibility own_history
     at: [{ marker: "own_history" }],
   },
   {
+    code: "REG294",
+    title:
+      "two fields on one column, and a field named after another field's column",
+    files: T(`
+entity CU "Customer"
+  file "cu.csv"
+  key ikb_id, cu_id
+  field ikb_id: text(40) required
+  field cu_id: text(10) required
+  field rel: text(10) column "grp"
+  field grp: text(10) column "rel"
+  field alias: text(10) column "cu_id"
+`),
+    at: [{ marker: "rel: text" }, { marker: "grp: text" }, { marker: "alias" }],
+    message:
+      'field `rel` of entity `CU` is named after the column of field `grp` (column "rel"): a row given by name could mean either',
+  },
+  {
     code: "REG229",
     title: "meaning neither sourced nor marked as an assumption (warning)",
     files: T(`
