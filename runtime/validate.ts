@@ -235,6 +235,12 @@ function checkRowObject(
       n,
       "the row is a Map, whose entries are not read as cells",
     );
+  if (types.isBoxedPrimitive(row) || ArrayBuffer.isView(row))
+    throw new InvalidRowError(
+      entity,
+      n,
+      `the row (${className(row)}) is a value, not an object of cells`,
+    );
   for (const k of cellNames)
     if (k in row && !Object.hasOwn(row, k))
       throw new InvalidRowError(
@@ -587,8 +593,13 @@ export interface IkbResult<M extends CompiledRuleset = CompiledRuleset> {
  * without records, classified as such.
  */
 function checkIkbRecords(input: unknown, n: number): void {
-  const records: unknown = (input as { records?: unknown } | null | undefined)
-    ?.records;
+  if (typeof input !== "object" || input === null)
+    throw new InvalidArgumentError(
+      `IKB ${n}`,
+      input,
+      "is not an IKB ({ key, records: { NP: [row, ...], ... } })",
+    );
+  const records: unknown = (input as { records?: unknown }).records;
   const problem =
     typeof records !== "object" || records === null
       ? `IKB ${n} gives no object of rows per entity ({ NP: [row, ...], ... })`

@@ -303,6 +303,14 @@ describe("typed errors of the embedding API", () => {
       expect(e).toMatchObject({ code: "REGEL_INVALID_ARGUMENT" });
       expect(e.message).toMatch(message);
     }
+    // an IKB that is no object at all
+    const nothing = await drain(
+      validateIkbs(rs, [null] as unknown as IkbInput[], RRD),
+    ).catch((x) => x);
+    expect(nothing).toBeInstanceOf(InvalidArgumentError);
+    expect(nothing.message).toMatch(
+      /^IKB 1 null: is not an IKB \(\{ key, records/,
+    );
     // the plain object is read: one NP record
     const [result] = (await drain(
       validateIkbs(rs, [{ key: "I1", records: { NP: [row] } }], RRD),
@@ -334,6 +342,14 @@ describe("typed errors of the embedding API", () => {
       [
         inherited,
         /^row 2 of NP: "ikb_id" is not a property of the row's own but of its prototype \(an object made by Object.create\)/,
+      ],
+      [
+        new String("I1"),
+        /^row 2 of NP: the row \(an object of class String\) is a value, not an object of cells/,
+      ],
+      [
+        new Uint8Array(3),
+        /^row 2 of NP: the row \(an object of class Uint8Array\) is a value, not an object of cells/,
       ],
       [
         new Date(0),
