@@ -33,6 +33,19 @@ export function dialectReaderOptions(
   };
 }
 
+/**
+ * The message of `input.unknown-record-type`: a row of a file of several record types whose type
+ * (its first field) is none of `codes`. One text for the folder's read stage and `validateCsv`.
+ */
+export function unknownRecordTypeMessage(
+  codes: Iterable<string>,
+  file: string,
+): string {
+  return `the record's type (its first field) is none of ${[...codes]
+    .map((c) => JSON.stringify(c))
+    .join(", ")}, the record types of ${file}`;
+}
+
 /** Rewrites the cells of one record in place, and knows which fields' cells it rewrites. */
 export interface CellNormalizer {
   normalize(cells: string[]): void;

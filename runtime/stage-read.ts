@@ -20,7 +20,11 @@ import {
   type CsvEvent,
   type CsvProjection,
 } from "./csv-reader.js";
-import { cellNormalizer, dialectReaderOptions } from "./dialect.js";
+import {
+  cellNormalizer,
+  dialectReaderOptions,
+  unknownRecordTypeMessage,
+} from "./dialect.js";
 import { readNdjsonFileBatches } from "./ndjson-reader.js";
 import { InputHash } from "./input-hash.js";
 import { HashSet53 } from "./key-set.js";
@@ -648,7 +652,7 @@ function events(
   const types = f.recordTypes;
   const code = f.entity.record;
   if (types === undefined || code === undefined) return all;
-  const codes = [...types.codes].map((c) => JSON.stringify(c)).join(", ");
+  const unknownType = unknownRecordTypeMessage(types.codes, f.file);
   return (async function* () {
     for await (const batch of all) {
       const out: CsvEvent[] = [];
@@ -661,7 +665,7 @@ function events(
             kind: "problem",
             code: "unknown-record-type",
             line: ev.line,
-            message: `the record's type (its first field) is none of ${codes}, the record types of ${f.file}`,
+            message: unknownType,
           });
       }
       if (out.length) yield out;

@@ -58,6 +58,7 @@ import {
   cellNormalizer,
   dialectReaderOptions,
   showDelivered,
+  unknownRecordTypeMessage,
 } from "./dialect.js";
 import {
   checkDeliveryFolder,
@@ -412,6 +413,10 @@ export async function* validateCsv<
   /** Rewrites the declared dates and decimal comma to the text the decoder reads. */
   let normalizer = index && cellNormalizer(meta, index);
   const recordTypes = recordTypesOf(m, meta);
+  const unknownType =
+    recordTypes === undefined
+      ? ""
+      : unknownRecordTypeMessage(recordTypes, String(meta.file));
   /** The header names a column twice: no row is read. */
   let headerRejected = false;
   /** The IKB key column and its name in the header: a row with that key repeats the header. */
@@ -432,11 +437,7 @@ export async function* validateCsv<
               kind: "rejected",
               line: ev.line,
               code: "input.unknown-record-type",
-              message: `the record's type (its first field) is none of ${[
-                ...recordTypes,
-              ]
-                .map((c) => JSON.stringify(c))
-                .join(", ")}, the record types of ${meta.file}`,
+              message: unknownType,
             };
           continue;
         }
