@@ -15,6 +15,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { dateProblem } from "../runtime/calendar-date.js";
 import { validateDelivery } from "../runtime/delivery.js";
 import { InputHash } from "../runtime/input-hash.js";
@@ -283,32 +284,6 @@ export async function verifyReport(input: VerifyInput): Promise<VerifyResult> {
   };
 }
 
-/** Whether two JSON values are equal, whatever the order of their keys. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (
-    typeof a !== "object" ||
-    typeof b !== "object" ||
-    a === null ||
-    b === null
-  )
-    return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return (
-    ka.length === kb.length &&
-    ka.every(
-      (k) =>
-        Object.hasOwn(b, k) &&
-        sameJson(
-          (a as Record<string, unknown>)[k],
-          (b as Record<string, unknown>)[k],
-        ),
-    )
-  );
-}
-
 /**
  * Evaluate the report's outliers (`plausibility.outliers`) again and put them into `after`: the
  * declarations in force on the RRD under the compiled root, for the bank the section names,
@@ -338,22 +313,12 @@ function outliersAgain(
     throw new VerifyError(
       `the report's outliers (plausibility.outliers) were evaluated against the history ${file}, which is not there: give --history FILE, the history as it was when the report was made`,
     );
-  const again: OutliersSection =
-    specs.length === 0
-      ? {
-          status: "not evaluated",
-          reason:
-            "no compiled ruleset in force on the RRD declares a plausibility check",
-          bank: recorded.bank,
-          history: recorded.history,
-          checks: [],
-          explain: [],
-        }
-      : outliersSection(after, specs, {
-          bank: recorded.bank ?? undefined,
-          history: file,
-          upToRunId: recorded.historyRuns?.lastRunId,
-        });
+  // (no declaration in force: outliersSection says so, as validate did)
+  const again: OutliersSection = outliersSection(after, specs, {
+    bank: recorded.bank ?? undefined,
+    history: file,
+    upToRunId: recorded.historyRuns?.lastRunId,
+  });
   // the history as named in the report, when it is given under another path now
   again.history = recorded.history;
   // a report made before the runs read were recorded (reportVersion 1.4) names none
@@ -366,7 +331,7 @@ function outliersAgain(
       : runsRead === undefined
         ? ` against the history ${file} as it is now`
         : ` against the history ${file}, the ${runsRead.count} runs the report read (ids up to ${runsRead.lastRunId})`;
-  if (sameJson(again, recorded))
+  if (isDeepStrictEqual(again, recorded))
     return {
       lines: [],
       note:
