@@ -11,6 +11,7 @@
  * @module
  */
 import type {
+  Example,
   Literal,
   RecordExample,
   RecordLiteral,
@@ -47,6 +48,18 @@ export function withinValidity(validity: Validity, rrd: string): boolean {
   if (validity.validFrom !== undefined && rrd < validity.validFrom)
     return false;
   return validity.validUntil === undefined || rrd < validity.validUntil;
+}
+
+/**
+ * Whether a version runs example `ex`: every example but a record example whose `rrd` lies
+ * outside the version's validity (the runtime never checks a delivery of that day with it).
+ */
+export function exampleRunsIn(validity: Validity, ex: Example): boolean {
+  return (
+    ex.kind !== "RecordExample" ||
+    ex.rrd === undefined ||
+    withinValidity(validity, ex.rrd.text)
+  );
 }
 
 /**
@@ -100,12 +113,13 @@ export function checkExamples(
   let skipped = 0;
   for (const ex of rule.examples ?? []) {
     if (ex === undefined || ex === null) continue;
+    // (the declaring version reports an rrd outside its validity, REG411, or no day, REG403)
     const runs =
-      ex.kind !== "RecordExample" ||
-      ex.rrd === undefined ||
       ex.span.file === index.rs.file ||
-      !isRealDate(ex.rrd.text) ||
-      withinValidity(index.rs, ex.rrd.text);
+      (ex.kind === "RecordExample" &&
+        ex.rrd !== undefined &&
+        !isRealDate(ex.rrd.text)) ||
+      exampleRunsIn(index.rs, ex);
     if (!runs) skipped++;
     if (runs && ex.expect === "pass") pass = true;
     if (runs && ex.expect === "fail") fail = true;
@@ -197,12 +211,10 @@ export function checkExamples(
     }
   }
   if (!pass || !fail) {
-    const lacking =
-      !pass && !fail
-        ? "a `pass` and a `fail` example"
-        : !pass
-          ? "a `pass` example"
-          : "a `fail` example";
+    const kinds = [pass ? "" : "`pass`", fail ? "" : "`fail`"].filter(
+      (k) => k !== "",
+    );
+    const lacking = `${kinds.map((k) => `a ${k}`).join(" and ")} example`;
     if (skipped === 0)
       reporter.report(
         CODES.missingExamples,
@@ -213,7 +225,7 @@ export function checkExamples(
     else
       reporter.report(
         CODES.inheritedExamplesNotRun,
-        `rule \`${rule.code.name}\` runs ${!pass && !fail ? "no `pass` and no `fail` example" : !pass ? "no `pass` example" : "no `fail` example"} in ${index.rs.id}: ${skipped} inherited example(s) give an \`rrd\` outside its validity (${validityText(index.rs)}) and do not run here`,
+        `rule \`${rule.code.name}\` runs ${kinds.map((k) => `no ${k}`).join(" and ")} example in ${index.rs.id}: ${skipped} inherited example(s) give an \`rrd\` outside its validity (${validityText(index.rs)}) and do not run here`,
         rule.code.span,
         {
           warning: true,

@@ -38,6 +38,7 @@ import {
   DEFAULT_EXAMPLE_RRD,
   defaultExampleRrd,
   EXAMPLE_IKB_KEY,
+  exampleRunsIn,
   literalCell,
   withinValidity,
 } from "../dsl/check-examples.js";
@@ -328,12 +329,7 @@ export function exampleDeliveries(
       const label = `${ex.expect}#${++counters[ex.expect]}`;
       // An inherited example of a day this version is not valid on: the runtime never checks
       // such a delivery with this version (the declaring version reports its own, REG411).
-      if (
-        ex.kind === "RecordExample" &&
-        ex.rrd !== undefined &&
-        !withinValidity(ruleset, ex.rrd.text)
-      )
-        continue;
+      if (!exampleRunsIn(ruleset, ex)) continue;
       try {
         out.push(exampleDelivery(ruleset, rule, ex, label));
       } catch (e) {
